@@ -1,0 +1,58 @@
+// swift-tools-version: 6.2
+// vec_graph: the SQLite extension (C target `CVecGraph`, built for shipping by the Makefile)
+// and `compat-matrix`, the Swift harness that tests it on every SQLite release.
+import PackageDescription
+
+let package = Package(
+    name: "vec_graph",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "compat-matrix", targets: ["compat-matrix"]),
+        .library(name: "CompatMatrix", targets: ["CompatMatrix"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+    ],
+    targets: [
+        // The loadable extension's C sources; the Makefile builds build/vec_graph.so from the same files.
+        .target(
+            name: "CVecGraph",
+            path: "Sources/vec_graph",
+            cSettings: [.unsafeFlags(["-std=c11"])]
+        ),
+        // The system SQLite (libsqlite3-dev), for tests that load build/vec_graph.so into it.
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
+        // The compat-matrix harness: manifest, sources, builder, fixtures, runner, reports.
+        .target(
+            name: "CompatMatrix",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            path: "Sources/CompatMatrix"
+        ),
+        .executableTarget(
+            name: "compat-matrix",
+            dependencies: [
+                "CompatMatrix",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/compat-matrix"
+        ),
+        .testTarget(
+            name: "VecGraphTests",
+            dependencies: ["CSQLite", "CVecGraph"],
+            path: "Tests/VecGraphTests"
+        ),
+        .testTarget(
+            name: "CompatMatrixTests",
+            dependencies: ["CompatMatrix"],
+            path: "Tests/CompatMatrixTests"
+        ),
+    ]
+)
