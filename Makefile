@@ -1,0 +1,86 @@
+# vec_graph's build and test entry points.
+#   make / make all   build build/vec_graph.<so|dylib|dll> against the system SQLite headers
+#   make test         every test suite (installs what it needs), ending with one "N passed, N failed" line
+#   make matrix       compat-matrix over the offline SQLite mirror and the system SQLite, plain and asan
+#   make bench        the distance-kernel benchmark (SIMD vs scalar vs numpy)
+VERSION := $(shell cat VERSION)
+
+UNAME_S := $(shell uname -s 2>/dev/null || echo Windows)
+ifeq ($(UNAME_S),Darwin)
+  EXT := dylib
+  SHARED := -dynamiclib
+else ifneq (,$(filter MINGW% MSYS% CYGWIN% Windows%,$(UNAME_S)))
+  EXT := dll
+  SHARED := -shared
+else
+  EXT := so
+  SHARED := -shared
+endif
+
+CC ?= cc
+SANITIZE_CC ?= clang
+SQLITE_INCLUDE ?=
+EXT_SOURCES := $(wildcard Sources/vec_graph/*.c)
+EXT_HEADERS := $(wildcard Sources/vec_graph/*.h Sources/vec_graph/include/*.h)
+WARNINGS := -Wall -Wextra -Wpedantic
+CFLAGS ?= -O2
+EXT_CFLAGS := -std=c11 $(WARNINGS) -fPIC -fvisibility=hidden -ISources/vec_graph/include \
+  $(if $(SQLITE_INCLUDE),-I$(SQLITE_INCLUDE)) -DVEC_GRAPH_VERSION='"$(VERSION)"'
+ASAN_FLAGS := $(shell cat sanitizers/asan.cflags 2>/dev/null || echo -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g -O1)
+
+LOADABLE := build/vec_graph.$(EXT)
+
+.PHONY: all test test-c test-c-asan test-swift matrix provision deps venv fixtures bench clean
+
+all: $(LOADABLE)
+
+$(LOADABLE): $(EXT_SOURCES) $(EXT_HEADERS) VERSION
+	@mkdir -p build
+	$(CC) $(EXT_CFLAGS) $(CFLAGS) $(SHARED) -o $@ $(EXT_SOURCES) -lm
+
+# An ASan+UBSan build of the extension, loaded by the sanitizer test runs.
+build/asan/vec_graph.so: $(EXT_SOURCES) $(EXT_HEADERS) VERSION
+	@mkdir -p build/asan
+	$(SANITIZE_CC) $(EXT_CFLAGS) $(ASAN_FLAGS) -shared -o $@ $(EXT_SOURCES) -lm
+
+deps:
+	@bash scripts/install-deps.sh
+
+venv: .venv/.installed
+.venv/.installed: scripts/requirements-test.txt
+	@bash scripts/make-venv.sh
+
+provision: deps
+	@bash sqlite-versions/provision-mirror.sh .cache/mirror
+
+test:
+	@bash scripts/run-tests.sh
+
+# C unit tests (plain, then ASan+UBSan), as run-tests.sh calls them.
+C_TEST_SOURCES := $(wildcard Tests/c/test_*.c)
+C_UNDER_TEST := $(filter-out Sources/vec_graph/vec_graph.c Sources/vec_graph/vg_%functions.c Sources/vec_graph/vg_value.c,$(EXT_SOURCES))
+test-c: build/tests/c_unit
+	./build/tests/c_unit
+test-c-asan: build/tests/c_unit_asan
+	./build/tests/c_unit_asan
+build/tests/c_unit: $(C_TEST_SOURCES) $(C_UNDER_TEST) $(EXT_HEADERS) Tests/c/vg_test.h
+	@mkdir -p build/tests
+	$(CC) -std=c11 $(WARNINGS) -O2 -ISources/vec_graph/include -ISources/vec_graph -o $@ $(C_TEST_SOURCES) $(C_UNDER_TEST) -lm
+build/tests/c_unit_asan: $(C_TEST_SOURCES) $(C_UNDER_TEST) $(EXT_HEADERS) Tests/c/vg_test.h
+	@mkdir -p build/tests
+	$(SANITIZE_CC) -std=c11 $(WARNINGS) $(ASAN_FLAGS) -ISources/vec_graph/include -ISources/vec_graph -o $@ $(C_TEST_SOURCES) $(C_UNDER_TEST) -lm
+
+test-swift: $(LOADABLE)
+	swift test
+
+matrix: deps provision
+	@bash scripts/run-matrix.sh
+
+fixtures: venv
+	.venv/bin/python Fixtures/generate.py
+
+bench: $(LOADABLE) venv
+	@bash bench/run.sh
+
+clean:
+	rm -rf build dist

@@ -1,0 +1,46 @@
+/* The extension's entry point: checks the running SQLite, picks the distance kernels, and
+ * registers every SQL function. */
+#include <stdlib.h>
+
+#include <sqlite3ext.h>
+SQLITE_EXTENSION_INIT1
+
+#include "vec_graph.h"
+#include "vg_functions.h"
+#include "vg_kernels.h"
+
+/* The oldest SQLite vec_graph supports (and the compat-matrix tests from). */
+#define VG_MIN_SQLITE 3021000
+
+int vg_pure_function_flags(void) {
+    int flags = SQLITE_DETERMINISTIC;
+    if (VG_RUNNING_SQLITE() >= 3031000) flags |= SQLITE_INNOCUOUS;
+    return flags;
+}
+
+/* The kernels named by VEC_GRAPH_KERNEL (scalar, sse, avx2, neon) if set and runnable here,
+ * else the fastest this CPU runs. The variable exists for tests and benchmarks. */
+static const vg_kernels *choose_kernels(void) {
+    const char *name = getenv("VEC_GRAPH_KERNEL");
+    const vg_kernels *k = name && name[0] ? vg_kernels_by_name(name) : NULL;
+    return k ? k : vg_kernels_best();
+}
+
+#if defined(_WIN32)
+__declspec(dllexport)
+#else
+__attribute__((visibility("default")))
+#endif
+int sqlite3_vecgraph_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi) {
+    SQLITE_EXTENSION_INIT2(pApi);
+    if (VG_RUNNING_SQLITE() < VG_MIN_SQLITE) {
+        if (pzErrMsg)
+            *pzErrMsg = sqlite3_mprintf("vec_graph needs SQLite 3.21.0 or newer; this is SQLite %s", sqlite3_libversion());
+        return SQLITE_ERROR;
+    }
+    const vg_kernels *kernels = choose_kernels();
+    int rc = vg_register_info_functions(db, kernels);
+    if (rc == SQLITE_OK) rc = vg_register_vector_functions(db, kernels);
+    if (rc != SQLITE_OK && pzErrMsg) *pzErrMsg = sqlite3_mprintf("vec_graph: could not register functions: %s", sqlite3_errmsg(db));
+    return rc;
+}

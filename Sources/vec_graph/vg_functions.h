@@ -1,0 +1,14 @@
+/* Registration of vec_graph's SQL functions, one group per file. */
+#ifndef VG_FUNCTIONS_H
+#define VG_FUNCTIONS_H
+
+#include "vg_kernels.h"
+#include "vg_sqlite.h"
+
+/* vg_f32, vg_to_json, vg_dims, vg_distance_l2/_cosine/_ip, computing with kernels. */
+int vg_register_vector_functions(sqlite3 *db, const vg_kernels *kernels);
+
+/* vec_graph_version() and vec_graph_kernel(). */
+int vg_register_info_functions(sqlite3 *db, const vg_kernels *kernels);
+
+#endif

@@ -1,0 +1,154 @@
+/* JSON array text <-> float32 vectors. Numbers follow the JSON grammar exactly; conversion is
+ * independent of the C locale (the host application may have set a decimal comma). */
+#include <locale.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vg_vector.h"
+
+static size_t skip_space(const char *z, size_t i, size_t n) {
+    while (i < n && (z[i] == ' ' || z[i] == '\t' || z[i] == '\n' || z[i] == '\r')) i++;
+    return i;
+}
+
+static size_t skip_digits(const char *z, size_t i, size_t n) {
+    while (i < n && z[i] >= '0' && z[i] <= '9') i++;
+    return i;
+}
+
+/* Length of the JSON number at z[i..n), or 0 if there is none. */
+static size_t number_length(const char *z, size_t i, size_t n) {
+    size_t start = i;
+    if (i < n && z[i] == '-') i++;
+    if (i < n && z[i] == '0') {
+        i++;
+    } else if (i < n && z[i] >= '1' && z[i] <= '9') {
+        i = skip_digits(z, i, n);
+    } else {
+        return 0;
+    }
+    if (i < n && z[i] == '.') {
+        size_t j = skip_digits(z, i + 1, n);
+        if (j == i + 1) return 0;
+        i = j;
+    }
+    if (i < n && (z[i] == 'e' || z[i] == 'E')) {
+        size_t j = i + 1;
+        if (j < n && (z[j] == '+' || z[j] == '-')) j++;
+        size_t k = skip_digits(z, j, n);
+        if (k == j) return 0;
+        i = k;
+    }
+    return i - start;
+}
+
+/* strtod on a copy of a JSON number, with '.' swapped for the locale's decimal point. */
+static double number_value(const char *z, size_t len) {
+    const char *point = localeconv()->decimal_point;
+    size_t pl = point ? strlen(point) : 0;
+    if (pl == 0 || pl > 4) {
+        point = ".";
+        pl = 1;
+    }
+    char buf[64];
+    size_t need = len + pl + 1;
+    char *copy = need <= sizeof buf ? buf : malloc(need);
+    if (!copy) return NAN;
+    size_t o = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (z[i] == '.') {
+            memcpy(copy + o, point, pl);
+            o += pl;
+        } else {
+            copy[o++] = z[i];
+        }
+    }
+    copy[o] = 0;
+    double v = strtod(copy, NULL);
+    if (copy != buf) free(copy);
+    return v;
+}
+
+int vg_json_parse(const char *z, size_t n, float *out, size_t cap, size_t *dims, char err[VG_ERR_LEN]) {
+    size_t count = 0;
+    size_t i = skip_space(z, 0, n);
+    *dims = 0;
+    if (i >= n || z[i] != '[') {
+        snprintf(err, VG_ERR_LEN, "malformed JSON vector: expected '[' at offset %zu", i);
+        return -1;
+    }
+    i = skip_space(z, i + 1, n);
+    if (i < n && z[i] == ']') {
+        snprintf(err, VG_ERR_LEN, "empty vector: a vector needs at least one dimension");
+        return -1;
+    }
+    for (;;) {
+        size_t len = number_length(z, i, n);
+        if (len == 0) {
+            snprintf(err, VG_ERR_LEN, "malformed JSON vector: expected a number at offset %zu", i);
+            return -1;
+        }
+        if (count >= VG_MAX_DIMS) {
+            snprintf(err, VG_ERR_LEN, "vector too large: more than %d dimensions", VG_MAX_DIMS);
+            return -1;
+        }
+        double v = number_value(z + i, len);
+        /* FLT_MAX plus half an ulp: anything below rounds to a finite float32 */
+        if (!isfinite(v) || fabs(v) >= 3.4028235677973366e38) {
+            snprintf(err, VG_ERR_LEN, "value at offset %zu is outside the float32 range", i);
+            return -1;
+        }
+        if (out) {
+            if (count >= cap) {
+                snprintf(err, VG_ERR_LEN, "vector has more values than its buffer holds");
+                return -1;
+            }
+            out[count] = (float)v;
+        }
+        count++;
+        i = skip_space(z, i + len, n);
+        if (i < n && z[i] == ',') {
+            i = skip_space(z, i + 1, n);
+            continue;
+        }
+        if (i < n && z[i] == ']') break;
+        snprintf(err, VG_ERR_LEN, "malformed JSON vector: expected ',' or ']' at offset %zu", i);
+        return -1;
+    }
+    i = skip_space(z, i + 1, n);
+    if (i != n) {
+        snprintf(err, VG_ERR_LEN, "malformed JSON vector: unexpected text after ']' at offset %zu", i);
+        return -1;
+    }
+    *dims = count;
+    return 0;
+}
+
+size_t vg_json_size(size_t dims) {
+    /* "%.9g" needs at most 15 characters (-1.23456789e-38), plus ", " between values and "[]\0". */
+    return dims * 17 + 3;
+}
+
+size_t vg_json_format(const float *v, size_t dims, char *out, size_t cap) {
+    size_t o = 0;
+    out[o++] = '[';
+    for (size_t i = 0; i < dims; i++) {
+        char num[32];
+        /* %.9g round-trips every float32; make the decimal point '.' whatever the locale. */
+        int len = snprintf(num, sizeof num, "%.9g", (double)v[i]);
+        for (int j = 0; j < len; j++) {
+            if (num[j] == ',') num[j] = '.';
+        }
+        if (i > 0) {
+            out[o++] = ',';
+        }
+        if (o + (size_t)len + 2 > cap) break;
+        memcpy(out + o, num, (size_t)len);
+        o += (size_t)len;
+    }
+    out[o++] = ']';
+    out[o] = 0;
+    return o;
+}

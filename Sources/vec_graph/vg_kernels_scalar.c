@@ -1,0 +1,31 @@
+/* Portable distance kernels: the reference every SIMD path is tested against. */
+#include "vg_kernels.h"
+
+static float scalar_l2sq(const float *a, const float *b, size_t n) {
+    float sum = 0.0f;
+    for (size_t i = 0; i < n; i++) {
+        float d = a[i] - b[i];
+        sum += d * d;
+    }
+    return sum;
+}
+
+static float scalar_dot(const float *a, const float *b, size_t n) {
+    float sum = 0.0f;
+    for (size_t i = 0; i < n; i++) sum += a[i] * b[i];
+    return sum;
+}
+
+static void scalar_dot_norms(const float *a, const float *b, size_t n, float *dot, float *aa, float *bb) {
+    float d = 0.0f, x = 0.0f, y = 0.0f;
+    for (size_t i = 0; i < n; i++) {
+        d += a[i] * b[i];
+        x += a[i] * a[i];
+        y += b[i] * b[i];
+    }
+    *dot = d;
+    *aa = x;
+    *bb = y;
+}
+
+const vg_kernels vg_kernels_scalar = {"scalar", scalar_l2sq, scalar_dot, scalar_dot_norms};

@@ -1,0 +1,23 @@
+/* SQLite's extension API for vec_graph's files, and the run-time gates for routines and flags that
+ * only newer SQLite releases have: one binary must load into every SQLite from 3.21.0. */
+#ifndef VG_SQLITE_H
+#define VG_SQLITE_H
+
+#include <sqlite3ext.h>
+SQLITE_EXTENSION_INIT3
+
+/* Function flags newer than the oldest headers we compile against. */
+#ifndef SQLITE_DIRECTONLY
+#define SQLITE_DIRECTONLY 0x000080000
+#endif
+#ifndef SQLITE_INNOCUOUS
+#define SQLITE_INNOCUOUS 0x000200000
+#endif
+
+/* SQLITE_VERSION_NUMBER of the SQLite we are loaded into (not the one we were compiled against). */
+#define VG_RUNNING_SQLITE() sqlite3_libversion_number()
+
+/* The deterministic/innocuous flags for a pure function, as far as the running SQLite knows them. */
+int vg_pure_function_flags(void);
+
+#endif

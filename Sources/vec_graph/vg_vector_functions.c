@@ -1,0 +1,142 @@
+/* The vector SQL functions: vg_f32, vg_to_json, vg_dims and the three distances. Each function's
+ * user data is the distance-kernel table chosen for the connection. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vg_functions.h"
+#include "vg_kernels.h"
+#include "vg_value.h"
+#include "vg_vector.h"
+
+#ifdef VG_FAULT_INJECTION
+/* Test builds only (compat-matrix's sanitizer proof): VEC_GRAPH_FAULT=oob makes vg_f32 write one
+ * byte past its buffer. Release builds never define VG_FAULT_INJECTION. */
+static void inject_fault(unsigned char *buffer, size_t size) {
+    const char *fault = getenv("VEC_GRAPH_FAULT");
+    if (fault && strcmp(fault, "oob") == 0) buffer[size] = 0;
+}
+#endif
+
+static void vg_f32(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+    (void)argc;
+    vg_vec a;
+    if (vg_read_vector(ctx, argv[0], "vg_f32", 1, &a) != VG_READ_OK) return;
+    size_t bytes = a.dims * 4;
+    unsigned char *blob = sqlite3_malloc64(bytes);
+    if (!blob) {
+        sqlite3_free(a.v);
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    vg_blob_encode(a.v, a.dims, blob);
+#ifdef VG_FAULT_INJECTION
+    inject_fault(blob, bytes);
+#endif
+    sqlite3_free(a.v);
+    sqlite3_result_blob(ctx, blob, (int)bytes, sqlite3_free);
+}
+
+static void vg_to_json(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+    (void)argc;
+    vg_vec a;
+    if (vg_read_vector(ctx, argv[0], "vg_to_json", 1, &a) != VG_READ_OK) return;
+    size_t cap = vg_json_size(a.dims);
+    char *text = sqlite3_malloc64(cap);
+    if (!text) {
+        sqlite3_free(a.v);
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    size_t len = vg_json_format(a.v, a.dims, text, cap);
+    sqlite3_free(a.v);
+    sqlite3_result_text(ctx, text, (int)len, sqlite3_free);
+}
+
+static void vg_dims(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+    (void)argc;
+    vg_vec a;
+    if (vg_read_vector(ctx, argv[0], "vg_dims", 1, &a) != VG_READ_OK) return;
+    sqlite3_free(a.v);
+    sqlite3_result_int64(ctx, (sqlite3_int64)a.dims);
+}
+
+typedef enum metric { METRIC_L2, METRIC_COSINE, METRIC_IP } metric;
+
+static const char *const metric_function[] = {"vg_distance_l2", "vg_distance_cosine", "vg_distance_ip"};
+
+/* Reads both arguments, checks they have one length, and returns the distance. */
+static void distance(sqlite3_context *ctx, sqlite3_value **argv, metric m) {
+    const vg_kernels *k = sqlite3_user_data(ctx);
+    const char *fname = metric_function[m];
+    vg_vec a, b;
+    vg_read ra = vg_read_vector(ctx, argv[0], fname, 1, &a);
+    if (ra == VG_READ_ERROR) return;
+    vg_read rb = vg_read_vector(ctx, argv[1], fname, 2, &b);
+    if (ra != VG_READ_OK || rb != VG_READ_OK) {
+        sqlite3_free(a.v);
+        sqlite3_free(b.v);
+        if (rb != VG_READ_ERROR) sqlite3_result_null(ctx);
+        return;
+    }
+    if (a.dims != b.dims) {
+        char *msg = sqlite3_mprintf("%s: dimension mismatch: %lld vs %lld", fname, (long long)a.dims, (long long)b.dims);
+        sqlite3_result_error(ctx, msg ? msg : fname, -1);
+        sqlite3_free(msg);
+    } else if (m == METRIC_L2) {
+        sqlite3_result_double(ctx, (double)k->l2sq(a.v, b.v, a.dims));
+    } else if (m == METRIC_IP) {
+        sqlite3_result_double(ctx, -(double)k->dot(a.v, b.v, a.dims));
+    } else {
+        float dot, aa, bb;
+        k->dot_norms(a.v, b.v, a.dims, &dot, &aa, &bb);
+        if (aa == 0.0f || bb == 0.0f) {
+            char *msg = sqlite3_mprintf("%s: argument %d is a zero vector, which has no direction", fname, aa == 0.0f ? 1 : 2);
+            sqlite3_result_error(ctx, msg ? msg : fname, -1);
+            sqlite3_free(msg);
+        } else {
+            double d = 1.0 - (double)dot / sqrt((double)aa * (double)bb);
+            /* rounding can leave |cos| a hair above 1: keep the distance in its true range [0, 2] */
+            sqlite3_result_double(ctx, d < 0.0 ? 0.0 : d > 2.0 ? 2.0 : d);
+        }
+    }
+    sqlite3_free(a.v);
+    sqlite3_free(b.v);
+}
+
+static void vg_distance_l2(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+    (void)argc;
+    distance(ctx, argv, METRIC_L2);
+}
+
+static void vg_distance_cosine(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+    (void)argc;
+    distance(ctx, argv, METRIC_COSINE);
+}
+
+static void vg_distance_ip(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+    (void)argc;
+    distance(ctx, argv, METRIC_IP);
+}
+
+int vg_register_vector_functions(sqlite3 *db, const vg_kernels *kernels) {
+    static const struct {
+        const char *name;
+        int argc;
+        void (*fn)(sqlite3_context *, int, sqlite3_value **);
+    } functions[] = {
+        {"vg_f32", 1, vg_f32},
+        {"vg_to_json", 1, vg_to_json},
+        {"vg_dims", 1, vg_dims},
+        {"vg_distance_l2", 2, vg_distance_l2},
+        {"vg_distance_cosine", 2, vg_distance_cosine},
+        {"vg_distance_ip", 2, vg_distance_ip},
+    };
+    int flags = SQLITE_UTF8 | vg_pure_function_flags();
+    for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++) {
+        int rc = sqlite3_create_function_v2(db, functions[i].name, functions[i].argc, flags, (void *)kernels,
+                                            functions[i].fn, NULL, NULL, NULL);
+        if (rc != SQLITE_OK) return rc;
+    }
+    return SQLITE_OK;
+}

@@ -1,0 +1,27 @@
+/* A minimal test harness for vec_graph's C unit tests: CHECK counts, test_main.c prints the total. */
+#ifndef VG_TEST_H
+#define VG_TEST_H
+
+#include <stdio.h>
+
+extern int vg_test_passed;
+extern int vg_test_failed;
+
+/* Records one check; on failure prints where and why (printf-style message). */
+#define CHECK(cond, ...)                                                   \
+    do {                                                                   \
+        if (cond) {                                                        \
+            vg_test_passed++;                                              \
+        } else {                                                           \
+            vg_test_failed++;                                              \
+            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
+            fprintf(stderr, __VA_ARGS__);                                  \
+            fputc('\n', stderr);                                           \
+        }                                                                  \
+    } while (0)
+
+void test_json(void);
+void test_blob(void);
+void test_kernels(void);
+
+#endif
