@@ -1,7 +1,12 @@
 // swift-tools-version: 6.2
 // vec_graph: the SQLite extension (C target `CVecGraph`, built for shipping by the Makefile)
 // and `compat-matrix`, the Swift harness that tests it on every SQLite release.
+import Foundation
 import PackageDescription
+
+/// The version string, read from VERSION (its only home) and stamped into the C target.
+let version = (try? String(contentsOfFile: Context.packageDirectory + "/VERSION", encoding: .utf8))?
+    .trimmingCharacters(in: .whitespacesAndNewlines) ?? "0.0.0-unknown"
 
 let package = Package(
     name: "vec_graph",
@@ -21,7 +26,7 @@ let package = Package(
         .target(
             name: "CVecGraph",
             path: "Sources/vec_graph",
-            cSettings: [.unsafeFlags(["-std=c11"])]
+            cSettings: [.define("VEC_GRAPH_VERSION", to: "\"\(version)\"")]
         ),
         // The system SQLite (libsqlite3-dev), for tests that load build/vec_graph.so into it.
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
@@ -54,5 +59,6 @@ let package = Package(
             dependencies: ["CompatMatrix"],
             path: "Tests/CompatMatrixTests"
         ),
-    ]
+    ],
+    cLanguageStandard: .c11
 )

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# make test: installs what a fresh machine lacks, builds, runs every suite (going on after a
+# failure), and ends with the one total line from tally.py. Exit status non-zero if anything failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+results=build/test-results
+rm -rf "$results"
+mkdir -p "$results"
+# Every suite that must leave a result; tally.py counts a missing one as a failure.
+echo "build c-unit c-unit-asan swift swift-swift-testing matrix" > "$results/expected.txt"
+
+status=0
+step() { # step NAME COMMAND...: runs COMMAND, its output to the terminal and to NAME.log
+  local name=$1
+  shift
+  echo "=== $name: $*"
+  "$@" 2>&1 | tee "$results/$name.log"
+  local rc=${PIPESTATUS[0]}
+  [ "$rc" -eq 0 ] || { echo "=== $name failed (exit $rc)"; status=1; }
+  return "$rc"
+}
+
+bash scripts/install-deps.sh || exit 1
+bash scripts/make-venv.sh || exit 1
+
+if step build-log make -s all build/asan/vec_graph.so; then
+  echo "build: 1 passed, 0 failed" >>"$results/build-log.log"
+else
+  echo "build: 0 passed, 1 failed" >>"$results/build-log.log"
+fi
+mv "$results/build-log.log" "$results/build.log"
+
+step c-unit make -s test-c
+step c-unit-asan make -s test-c-asan
+step swift-log swift test --xunit-output "$results/swift.xml"
+step provision bash sqlite-versions/provision-mirror.sh .cache/mirror
+rm -f "$results/provision.log" "$results/swift-log.log"
+rm -f build/matrix/junit.xml
+step matrix-log bash scripts/run-matrix.sh
+[ -f build/matrix/junit.xml ] && cp build/matrix/junit.xml "$results/matrix.xml"
+rm -f "$results/matrix-log.log"
+
+echo "=== total"
+python3 scripts/tally.py "$results" || status=1
+exit $status
