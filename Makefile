@@ -50,8 +50,8 @@ venv: .venv/.installed
 .venv/.installed: scripts/requirements-test.txt
 	@bash scripts/make-venv.sh
 
-provision: deps
-	@bash sqlite-versions/provision-mirror.sh .cache/mirror
+provision: deps venv
+	@PYTHON=.venv/bin/python bash sqlite-versions/provision-mirror.sh .cache/mirror
 
 test:
 	@bash scripts/run-tests.sh

@@ -33,7 +33,7 @@ mv "$results/build-log.log" "$results/build.log"
 step c-unit make -s test-c
 step c-unit-asan make -s test-c-asan
 step swift-log swift test --xunit-output "$results/swift.xml"
-step provision bash sqlite-versions/provision-mirror.sh .cache/mirror
+step provision env PYTHON=.venv/bin/python bash sqlite-versions/provision-mirror.sh .cache/mirror
 rm -f "$results/provision.log" "$results/swift-log.log"
 rm -f build/matrix/junit.xml
 step matrix-log bash scripts/run-matrix.sh
