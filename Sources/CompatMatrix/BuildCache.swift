@@ -1,0 +1,53 @@
+// Content-keyed build outputs: builds/<name>-<key>/ holds one artifact built from inputs whose hash
+// is <key>. A hit costs one stat; a miss builds in a scratch folder and renames it into place, so an
+// interrupted build leaves nothing that looks done. Identical builds in flight are shared.
+import Foundation
+
+public actor BuildCache {
+    public let root: URL
+    private var inFlight: [String: Task<URL, Error>] = [:]
+    /// Keys built (not found) during this run.
+    public private(set) var built: [String] = []
+
+    public init(root: URL) { self.root = root }
+
+    /// The key of a build: the sha256 of every part that decides its output, in order.
+    public static func key(_ parts: [String]) -> String {
+        String(SourceSHA256.hex(of: Array(parts.joined(separator: "\u{0}").utf8)).prefix(20))
+    }
+
+    public func folder(name: String, key: String) -> URL {
+        root.appendingPathComponent("\(name)-\(key)")
+    }
+
+    /// The folder of a finished build of `name` with `key`, running `build` in a fresh folder if needed.
+    public func artifact(name: String, key: String,
+                         build: @escaping @Sendable (URL) async throws -> Void) async throws -> URL {
+        let destination = folder(name: name, key: key)
+        if FileManager.default.fileExists(atPath: destination.appendingPathComponent(".done").path) {
+            return destination
+        }
+        let id = destination.lastPathComponent
+        if let running = inFlight[id] { return try await running.value }
+        let root = self.root
+        let task = Task<URL, Error> {
+            try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+            let scratch = try SourceFiles.scratchFolder(in: root, prefix: "building-\(id)")
+            do {
+                try await build(scratch)
+                try Data().write(to: scratch.appendingPathComponent(".done"))
+                try? FileManager.default.removeItem(at: destination)
+                try SourceFiles.renameReplacing(scratch, destination)
+                return destination
+            } catch {
+                try? FileManager.default.removeItem(at: scratch)
+                throw error
+            }
+        }
+        inFlight[id] = task
+        defer { inFlight[id] = nil }
+        let result = try await task.value
+        built.append(id)
+        return result
+    }
+}

@@ -1,0 +1,134 @@
+// Turns one driver run into CaseResults: verdicts for completed records, errors for the record the driver
+// died in (crash, timeout, sanitizer report) and for the records it never reached.
+
+import Foundation
+
+func caseResults(_ planned: [PlannedRecord], run: DriverRun, identity: FixtureIdentity,
+                 expected: SQLiteVersion, timeout: Duration) -> [CaseResult] {
+    let transcript = DriverTranscript(run.stdout)
+    let stderr = DriverStderr(run.stderr)
+    if let failure = wholeRunFailure(transcript, stderr, run, expected: expected, timeout: timeout) {
+        return planned.map { record in
+            if let skip = record.skip, !failure.includesSkipped {
+                return identity.recordCase(record.record.line, .skipped(message: skip))
+            }
+            return identity.recordCase(record.record.line, .errored(message: failure.message, details: failure.details),
+                                       systemOut: failure.systemOut)
+        }
+    }
+
+    var completed: [Int: DriverTranscript.RecordRun] = [:]
+    for record in transcript.records { completed[record.line] = record }
+    let completedSeconds = transcript.records.reduce(0) { $0 + $1.seconds }
+    let notRun: String = if let line = transcript.running {
+        run.timedOut ? "not run: timed out at line \(line)" : "not run: driver died at line \(line)"
+    } else if let line = transcript.records.last?.line {
+        "not run: driver stopped after line \(line)"
+    } else {
+        "not run: driver stopped before the first record"
+    }
+
+    var cases: [CaseResult] = []
+    for record in planned {
+        let line = record.record.line
+        if let skip = record.skip {
+            cases.append(identity.recordCase(line, .skipped(message: skip)))
+            continue
+        }
+        let report = trimmedReport(stderr.byRecord[line] ?? "")
+        if let done = completed[line] {
+            let outcome: CaseOutcome = if let headline = sanitizerHeadline(report) {
+                .errored(message: headline, details: report)
+            } else {
+                record.verdict(done)
+            }
+            cases.append(identity.recordCase(line, outcome, seconds: done.seconds, systemOut: report))
+        } else if line == transcript.running {
+            let cause = deathCause(run, transcript, report: report, timeout: timeout)
+            let sql = record.scriptRecord.map { "SQL:\n\($0.sql)" } ?? ""
+            cases.append(identity.recordCase(line, .errored(message: cause, details: [sql, report].joined(separator: "\n\n")),
+                                             seconds: max(0, run.seconds - completedSeconds), systemOut: report))
+        } else {
+            cases.append(identity.recordCase(line, .errored(message: notRun, details: "")))
+        }
+    }
+    if let epilogue = epilogueCase(planned, completed: completed, transcript, stderr, run, identity, timeout) {
+        cases.append(epilogue)
+    }
+    return cases
+}
+
+private struct RunFailure {
+    var message: String
+    var details: String
+    var systemOut = ""
+    /// Whether gated records error too (the gates were evaluated against a version that is not the one running).
+    var includesSkipped = false
+}
+
+/// A failure that hits every record: the driver did not start, died before the script, runs the wrong SQLite,
+/// or could not load the extension.
+private func wholeRunFailure(_ transcript: DriverTranscript, _ stderr: DriverStderr, _ run: DriverRun,
+                             expected: SQLiteVersion, timeout: Duration) -> RunFailure? {
+    let report = trimmedReport(stderr.all)
+    if let error = run.launchError {
+        return RunFailure(message: "driver could not start: \(error)", details: error)
+    }
+    guard let version = transcript.sqliteVersion else {
+        let cause = deathCause(run, transcript, report: report, timeout: timeout)
+        return RunFailure(message: "driver died before reporting its SQLite: \(cause)", details: report, systemOut: report)
+    }
+    if SQLiteVersion(version) != expected {
+        return RunFailure(message: "wrong SQLite linked: the driver reports \(version), expected \(expected)",
+                          details: "sqlite3_libversion(): \(version)\nsqlite3_sourceid(): \(transcript.sourceID ?? "")",
+                          includesSkipped: true)
+    }
+    switch transcript.load {
+    case nil:
+        let cause = deathCause(run, transcript, report: report, timeout: timeout)
+        return RunFailure(message: "driver died while loading the extension: \(cause)", details: report, systemOut: report)
+    case .failed(let message):
+        return RunFailure(message: "extension failed to load: \(message)", details: message, systemOut: report)
+    case .ok, .notRequested:
+        return nil
+    }
+}
+
+/// A file-level case for trouble after every record completed: a report at exit, a bad exit status, no `DONE`.
+private func epilogueCase(_ planned: [PlannedRecord], completed: [Int: DriverTranscript.RecordRun],
+                          _ transcript: DriverTranscript, _ stderr: DriverStderr, _ run: DriverRun,
+                          _ identity: FixtureIdentity, _ timeout: Duration) -> CaseResult? {
+    guard planned.allSatisfy({ !$0.runs || completed[$0.record.line] != nil }) else { return nil }
+    let outside = trimmedReport([stderr.beforeRecords, stderr.afterScript].filter { !$0.isEmpty }.joined(separator: "\n"))
+    if let headline = sanitizerHeadline(outside) {
+        return identity.fileCase(.errored(message: headline, details: outside), systemOut: outside)
+    }
+    if transcript.finished, run.status?.isSuccess == true, !run.timedOut { return nil }
+    let cause = deathCause(run, transcript, report: outside, timeout: timeout)
+    return identity.fileCase(.errored(message: "after the last record: \(cause)", details: outside), systemOut: outside)
+}
+
+/// Why the driver stopped, in a few words.
+private func deathCause(_ run: DriverRun, _ transcript: DriverTranscript, report: String, timeout: Duration) -> String {
+    if run.timedOut { return "timed out after \(formatSeconds(durationSeconds(timeout)))s" }
+    if let headline = sanitizerHeadline(report) { return headline }
+    if run.stdoutOverflowed { return "driver output exceeded \(driverStdoutLimit / (1024 * 1024)) MiB" }
+    if let error = transcript.protocolError { return error }
+    switch run.status {
+    case .signaled(let signal)?:
+        return "driver killed by signal \(signal)" + (signalNames[signal].map { " (\($0))" } ?? "")
+    case .exited(let code)?:
+        return "driver exited with status \(code)"
+    case nil:
+        return "driver stopped"
+    }
+}
+
+private let signalNames: [Int32: String] = [
+    SIGILL: "SIGILL", SIGABRT: "SIGABRT", SIGBUS: "SIGBUS", SIGFPE: "SIGFPE", SIGKILL: "SIGKILL", SIGSEGV: "SIGSEGV",
+    SIGTERM: "SIGTERM",
+]
+
+private func formatSeconds(_ seconds: Double) -> String {
+    seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
+}

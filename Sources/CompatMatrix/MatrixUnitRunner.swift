@@ -1,0 +1,131 @@
+// One (SQLite, mode) unit: build its driver and both extension builds, then run every fixture
+// file against each, giving two suites (release, native). Failures become errored cases.
+import Foundation
+
+struct MatrixUnitRunner: Sendable {
+    var builder: Builder
+    var fixtures: [URL]
+    var options: MatrixOptions
+    /// Headers per release version, or why the version could not be prepared.
+    var headers: [SQLiteVersion: Result<BuilderHeaders, SourceError>]
+    var systemHeaders: BuilderHeaders?
+    /// The newest headers, for the release build of the extension.
+    var releaseHeaders: Result<BuilderHeaders, SourceError>
+    var workRoot: URL
+    var progress: MatrixProgress
+    var timings: MatrixTimings
+
+    func run(_ unit: MatrixUnit) async -> [SuiteResult] {
+        if unit.mode == .msan, !builder.toolchain.supportsMSan {
+            await progress.built(unit, outcome: "skipped (no MemorySanitizer)")
+            return suites(unit, .skipped(message: "msan: \(builder.toolchain.compiler) cannot build with -fsanitize=memory here"))
+        }
+        if unit.mode == .msan, unit.target.isSystem {
+            await progress.built(unit, outcome: "skipped (system SQLite not instrumented)")
+            return suites(unit, .skipped(message: "msan: the system libsqlite3 is not instrumented, so MemorySanitizer would report false positives"))
+        }
+        let started = ContinuousClock.now
+        let built = await build(unit)
+        await timings.add(.build, ContinuousClock.now - started)
+        var results: [SuiteResult] = []
+        for build in ExtensionBuild.allCases {
+            switch built {
+            case .failure(let failure):
+                results.append(suite(unit, build, errored(failure)))
+            case .success(let (driver, extensions)):
+                switch extensions[build]! {
+                case .failure(let failure): results.append(suite(unit, build, errored(failure)))
+                case .success(let library): results.append(await runFixtures(unit, build, driver: driver, library: library))
+                }
+            }
+            let last = results[results.count - 1]
+            await progress.ran(last.name, cases: last.cases.count, summary: MatrixUnitRunner.tally(last))
+        }
+        return results
+    }
+
+    private typealias Built = (driver: URL, extensions: [ExtensionBuild: Result<URL, BuildFailure>])
+
+    private func build(_ unit: MatrixUnit) async -> Result<Built, BuildFailure> {
+        let own: BuilderHeaders
+        switch unit.target {
+        case .release(let version):
+            switch headers[version] ?? .failure(SourceError("SQLite \(version) was not prepared")) {
+            case .success(let prepared): own = prepared
+            case .failure(let error):
+                await progress.built(unit, outcome: "no sources")
+                return .failure(BuildFailure(step: "getting the sources of SQLite \(version)", output: error.description))
+            }
+        case .system:
+            own = systemHeaders!
+        }
+        let driver: URL
+        do { driver = try await builder.driver(for: unit.target, headers: own, mode: unit.mode) } catch {
+            await progress.built(unit, outcome: "driver build failed")
+            return .failure(asFailure(error, step: "vg_driver \(unit)"))
+        }
+        var extensions: [ExtensionBuild: Result<URL, BuildFailure>] = [:]
+        for build in ExtensionBuild.allCases {
+            let headers: Result<BuilderHeaders, SourceError> = build == .release ? releaseHeaders : .success(own)
+            switch headers {
+            case .failure(let error):
+                extensions[build] = .failure(BuildFailure(step: "finding headers for the release build", output: error.description))
+            case .success(let headers):
+                do { extensions[build] = .success(try await builder.extensionLibrary(headers: headers, mode: unit.mode)) } catch {
+                    extensions[build] = .failure(asFailure(error, step: "vec_graph.so \(build.rawValue) \(unit)"))
+                }
+            }
+        }
+        let failed = extensions.values.contains { if case .failure = $0 { true } else { false } }
+        await progress.built(unit, outcome: failed ? "extension build failed" : "ok")
+        return .success((driver, extensions))
+    }
+
+    private func runFixtures(_ unit: MatrixUnit, _ build: ExtensionBuild, driver: URL, library: URL) async -> SuiteResult {
+        let started = ContinuousClock.now
+        let name = SuiteResult(sqliteLabel: unit.target.label, mode: unit.mode, build: build, cases: []).name
+        let work = workRoot.appendingPathComponent(name)
+        try? FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        let environment = (builder.profiles[unit.mode]?.environment ?? [:])
+            .merging(options.environment) { _, extra in extra }
+        var cases: [CaseResult] = []
+        for fixture in fixtures {
+            cases += await runFixtureFile(FixtureRunRequest(
+                driver: driver, extensionPath: library, fixture: fixture, fixtureRoot: options.fixtureRoot,
+                sqliteVersion: unit.target.version, timeout: options.timeout, environment: environment,
+                workDirectory: work))
+        }
+        await timings.add(.run, ContinuousClock.now - started)
+        return SuiteResult(sqliteLabel: unit.target.label, mode: unit.mode, build: build, cases: cases)
+    }
+
+    private func suites(_ unit: MatrixUnit, _ outcome: CaseOutcome) -> [SuiteResult] {
+        ExtensionBuild.allCases.map { suite(unit, $0, outcome) }
+    }
+
+    private func suite(_ unit: MatrixUnit, _ build: ExtensionBuild, _ outcome: CaseOutcome) -> SuiteResult {
+        SuiteResult(sqliteLabel: unit.target.label, mode: unit.mode, build: build,
+                    cases: MatrixCases.placeholders(fixtures, fixtureRoot: options.fixtureRoot,
+                                                    packageRoot: options.packageRoot, outcome: outcome))
+    }
+
+    private func errored(_ failure: BuildFailure) -> CaseOutcome {
+        .errored(message: "\(failure.step) failed", details: failure.output)
+    }
+
+    private func asFailure(_ error: Error, step: String) -> BuildFailure {
+        error as? BuildFailure ?? BuildFailure(step: step, output: "\(error)")
+    }
+
+    static func tally(_ suite: SuiteResult) -> String {
+        var passed = 0, failed = 0, skipped = 0
+        for result in suite.cases {
+            switch result.outcome {
+            case .passed: passed += 1
+            case .failed, .errored: failed += 1
+            case .skipped: skipped += 1
+            }
+        }
+        return "\(passed) passed, \(failed) failed, \(skipped) skipped"
+    }
+}

@@ -1,0 +1,52 @@
+// The layout of the compat-matrix cache folder (default .cache/compat-matrix).
+//   downloads/<file>            archives fetched from mirror URLs or the official site, verified
+//   sqlite/<version>/           prepared amalgamation: sqlite3.c, sqlite3.h, sqlite3ext.h, prepared.json
+//   builds/<artifact>-<key>/    build outputs, one folder per build-cache key
+//   work/                       scratch space (unpacking, test databases), safe to delete
+import Foundation
+
+public struct SourceCache: Sendable {
+    public let root: URL
+
+    public init(root: URL) { self.root = root.standardizedFileURL }
+
+    public var downloads: URL { root.appendingPathComponent("downloads") }
+    public var builds: URL { root.appendingPathComponent("builds") }
+    public var work: URL { root.appendingPathComponent("work") }
+
+    public func amalgamation(_ version: SQLiteVersion) -> URL {
+        root.appendingPathComponent("sqlite/\(version)")
+    }
+
+    public func download(_ file: String) -> URL { downloads.appendingPathComponent(file) }
+
+    /// The record of a prepared amalgamation, if it is complete.
+    public func prepared(_ version: SQLiteVersion) -> PreparedSQLite? {
+        let folder = amalgamation(version)
+        guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent("prepared.json").path),
+              var record = try? JSONDecoder().decode(PreparedSQLite.self, from: data),
+              SourceAmalgamator.files.allSatisfy({
+                  FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path)
+              }) else { return nil }
+        record.folder = folder
+        return record
+    }
+}
+
+/// A prepared amalgamation and where it came from.
+public struct PreparedSQLite: Codable, Sendable {
+    public var version: String
+    public var file: String
+    public var origin: String
+    /// Where the archive was read: a cache path, a mirror folder path, or a URL.
+    public var location: String
+    public var sha256: String
+    /// True when the manifest pinned the digest and it matched.
+    public var verified: Bool
+    public var sourceID: String?
+    public var warnings: [String]
+    /// The folder with the three files (not stored: it is where the record is).
+    public var folder: URL?
+
+    enum CodingKeys: String, CodingKey { case version, file, origin, location, sha256, verified, sourceID, warnings }
+}

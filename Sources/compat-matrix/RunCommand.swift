@@ -1,0 +1,80 @@
+// `compat-matrix run` (the default): builds and tests the selected SQLites x modes, writes reports.
+import ArgumentParser
+import CompatMatrix
+import Foundation
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Build vec_graph against each selected SQLite and mode, run the fixtures, report.")
+
+    @OptionGroup var shared: SharedOptions
+
+    @Option(help: "Comma list of versions and sets: 3.25.2, default, all, latest, system, available (sources cached or in a mirror folder).")
+    var versions = "default"
+
+    @Option(help: "Comma list of build modes: plain, asan, msan (msan is skipped where the compiler lacks it).")
+    var modes = "plain,asan"
+
+    @Option(help: "Glob of fixture files under the fixture root (default: every **/*.test).")
+    var fixtures: String?
+
+    @Option(help: "The fixture root folder (default: <package-root>/Fixtures).")
+    var fixtureRoot: String?
+
+    @Option(help: "Run only shard I of N (1-based), e.g. 2/4: (version, mode) units are dealt round-robin.")
+    var shard: String?
+
+    @Option(help: "Parallel builds and runs (default: the number of cores).")
+    var jobs: Int?
+
+    @Option(help: "Write a JUnit XML report here.")
+    var junit: String?
+
+    @Option(help: "Write a Markdown summary here (e.g. $GITHUB_STEP_SUMMARY).")
+    var summary: String?
+
+    @Option(help: "Timeout of one fixture file's run, in seconds.")
+    var timeout: Int = 60
+
+    @Option(help: "Extra compiler flags for the extension only, e.g. \"-DVG_FAULT_INJECTION\".")
+    var extensionCflags: String = ""
+
+    @Option(help: "The C compiler.")
+    var cc = "clang"
+
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if timeout < 1 { throw ValidationError("--timeout must be at least 1 second") }
+    }
+
+    func run() async throws {
+        var options = try shared.matrixOptions()
+        options.versions = versions
+        options.modes = try modes.split(separator: ",").map { name in
+            let trimmed = name.trimmingCharacters(in: .whitespaces)
+            guard let mode = BuildMode(rawValue: trimmed) else {
+                throw MatrixConfigurationError("--modes: unknown mode '\(trimmed)' (plain, asan, msan)")
+            }
+            return mode
+        }
+        guard !options.modes.isEmpty else { throw MatrixConfigurationError("--modes is empty") }
+        options.fixtureGlob = fixtures
+        if let fixtureRoot { options.fixtureRoot = resolve(fixtureRoot, options) }
+        if let shard { options.shard = try MatrixShard(shard) }
+        if let jobs { options.jobs = jobs }
+        options.junit = junit.map { resolve($0, options) }
+        options.summary = summary.map { resolve($0, options) }
+        options.timeout = .seconds(timeout)
+        options.extensionCFlags = extensionCflags.split(whereSeparator: \.isWhitespace).map(String.init)
+        options.compiler = cc
+
+        let report = try await MatrixRunner(options: options, logger: LoggingSetup.logger()).run()
+        print(report.summary)
+        print("time: \(report.timings); \(report.built.count) build(s) made, the rest from the cache")
+        throw ExitCode(report.exitStatus)
+    }
+
+    private func resolve(_ path: String, _ options: MatrixOptions) -> URL {
+        URL(fileURLWithPath: path).standardizedFileURL
+    }
+}
