@@ -28,9 +28,8 @@ private struct FixtureParser {
 
     init(text: String, name: String) {
         self.name = name
-        self.lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
-            $0.hasSuffix("\r") ? $0.dropLast() : $0
-        }
+        // "\r\n" is a single Character, so both line ends are separators.
+        self.lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
     }
 
     mutating func parse() throws(FixtureParseError) -> Fixture {
@@ -46,7 +45,7 @@ private struct FixtureParser {
                     throw error("`require` must come before the first record", line: index + 1)
                 }
                 requirements.append(FileRequirement(gate: try requireGate(tokens), line: index + 1))
-                try endSingleLineRecord("require")
+                try endRequireLine()
             case "statement":
                 records.append(FixtureRecord(line: startLine, conditions: conditions, kind: .statement(try readStatement())))
             case "query":
@@ -181,6 +180,14 @@ private struct FixtureParser {
             index += 1
         }
         return (sql.joined(separator: "\n"), false)
+    }
+
+    /// `require` lines may follow each other; anything else needs a blank line first.
+    mutating func endRequireLine() throws(FixtureParseError) {
+        index += 1
+        if index < lines.count, !isBlank(lines[index]), !isComment(lines[index]), words(lines[index]).first != "require" {
+            throw error("unexpected text after `require` (it is a one-line record)", line: index + 1)
+        }
     }
 
     mutating func endSingleLineRecord(_ kind: String) throws(FixtureParseError) {

@@ -13,11 +13,12 @@ public struct JUnitMergeError: Error, Sendable, CustomStringConvertible {
 public func mergeJUnit(_ documents: [String]) throws -> String {
     var suites: [XMLElement] = []
     for (index, text) in documents.enumerated() {
-        let document: XMLDocument
-        do {
-            document = try XMLDocument(xmlString: text, options: [])
-        } catch {
-            throw JUnitMergeError(description: "JUnit document \(index + 1) is not well-formed XML: \(error)")
+        // On Linux XMLDocument recovers from errors and XMLParser.parse() can return true while setting
+        // parserError: well-formed means parse() succeeded and no error was recorded.
+        let parser = XMLParser(data: Data(text.utf8))
+        guard parser.parse(), parser.parserError == nil, let document = try? XMLDocument(xmlString: text, options: []) else {
+            let reason = parser.parserError.map { ": \($0.localizedDescription)" } ?? ""
+            throw JUnitMergeError(description: "JUnit document \(index + 1) is not well-formed XML\(reason)")
         }
         switch document.rootElement()?.name {
         case "testsuites": suites += document.rootElement()!.elements(forName: "testsuite")

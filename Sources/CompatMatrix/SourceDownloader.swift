@@ -43,19 +43,23 @@ public struct SourceDownloader: Sendable {
 
     private func downloadOnce(_ url: URL, to destination: URL, expectedSHA256: String?,
                               progress: @escaping @Sendable (Int64, Int64) -> Void) async throws -> String {
+        let folder = destination.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let partial = folder.appendingPathComponent(".\(destination.lastPathComponent).partial-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: partial) }
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = timeout
         configuration.timeoutIntervalForResource = timeout * 10
-        let session = URLSession(configuration: configuration)
+        let delegate = DownloadDelegate(partial: partial, progress: progress)
+        let session = URLSession(configuration: configuration, delegate: delegate, delegateQueue: nil)
         defer { session.finishTasksAndInvalidate() }
-        let (temporary, response) = try await session.download(from: url, delegate: ProgressDelegate(progress))
-        defer { try? FileManager.default.removeItem(at: temporary) }
+        let response = try await delegate.fetch(url, with: session)
         if let http = response as? HTTPURLResponse, !(200..<300).contains(http.statusCode) {
             let transient = http.statusCode >= 500 || http.statusCode == 408 || http.statusCode == 429
             throw SourceError("\(url.absoluteString): HTTP \(http.statusCode)", retryable: transient)
         }
-        return try SourceFiles.installVerified(temporary, at: destination, expectedSHA256: expectedSHA256,
-                                               what: url.absoluteString)
+        return try SourceFiles.commitVerified(partial, at: destination, expectedSHA256: expectedSHA256,
+                                              what: url.absoluteString)
     }
 
     private func describe(_ error: Error) -> String {
@@ -64,15 +68,44 @@ public struct SourceDownloader: Sendable {
     }
 }
 
-/// Forwards URLSession's byte counts to a closure.
-private final class ProgressDelegate: NSObject, URLSessionDownloadDelegate, Sendable {
-    let report: @Sendable (Int64, Int64) -> Void
-    init(_ report: @escaping @Sendable (Int64, Int64) -> Void) { self.report = report }
+/// Session delegate of one download: forwards byte counts, moves the finished file to `partial`
+/// (URLSession deletes its own temporary file when the callback returns), and resumes `fetch`.
+/// A session-level delegate, because a per-task delegate on swift-corelibs-foundation writes the body twice.
+private final class DownloadDelegate: NSObject, URLSessionDownloadDelegate, @unchecked Sendable {
+    private let partial: URL
+    private let progress: @Sendable (Int64, Int64) -> Void
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<URLResponse?, Error>?
+    private var moveError: Error?
 
-    func urlSession(_ session: URLSession, downloadTask: URLSessionDownloadTask, didFinishDownloadingTo location: URL) {}
+    init(partial: URL, progress: @escaping @Sendable (Int64, Int64) -> Void) {
+        self.partial = partial
+        self.progress = progress
+    }
+
+    func fetch(_ url: URL, with session: URLSession) async throws -> URLResponse? {
+        try await withCheckedThrowingContinuation { continuation in
+            lock.withLock { self.continuation = continuation }
+            session.downloadTask(with: url).resume()
+        }
+    }
+
+    func urlSession(_ session: URLSession, downloadTask: URLSessionDownloadTask, didFinishDownloadingTo location: URL) {
+        do { try FileManager.default.moveItem(at: location, to: partial) } catch { lock.withLock { moveError = error } }
+    }
 
     func urlSession(_ session: URLSession, downloadTask: URLSessionDownloadTask, didWriteData bytesWritten: Int64,
                     totalBytesWritten: Int64, totalBytesExpectedToWrite: Int64) {
-        report(totalBytesWritten, totalBytesExpectedToWrite)
+        progress(totalBytesWritten, totalBytesExpectedToWrite)
+    }
+
+    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {
+        let (continuation, moveError) = lock.withLock { () -> (CheckedContinuation<URLResponse?, Error>?, Error?) in
+            defer { self.continuation = nil }
+            return (self.continuation, self.moveError)
+        }
+        if let error = error ?? moveError { continuation?.resume(throwing: error) } else {
+            continuation?.resume(returning: task.response)
+        }
     }
 }

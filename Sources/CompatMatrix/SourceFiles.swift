@@ -1,4 +1,4 @@
-// File helpers for the source cache: verified atomic install, and writing a whole directory atomically.
+// File helpers for the source cache: verified atomic commit of a download, atomic renames, scratch folders.
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -7,25 +7,21 @@ import Darwin
 #endif
 
 enum SourceFiles {
-    /// Checks `file` against `expectedSHA256`, then copies it to `destination` through a temporary file
-    /// in the same folder and a rename, so `destination` is either absent or complete.
-    /// On a mismatch nothing is written and the error names both digests. Returns the digest.
-    static func installVerified(_ file: URL, at destination: URL, expectedSHA256: String?, what: String) throws -> String {
-        let actual = try SourceSHA256.hex(ofFile: file)
-        if let expected = expectedSHA256, expected.lowercased() != actual {
-            throw SourceError("\(what): sha256 mismatch (expected \(expected.lowercased()), got \(actual)); rejected")
-        }
-        let folder = destination.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let partial = folder.appendingPathComponent(".\(destination.lastPathComponent).partial-\(UUID().uuidString)")
+    /// Checks `partial` (a file in the same folder as `destination`) against `expectedSHA256`, then renames
+    /// it onto `destination`, so `destination` is either absent or complete. On a mismatch `partial` is
+    /// deleted, nothing is written, and the error names both digests. Returns the digest.
+    static func commitVerified(_ partial: URL, at destination: URL, expectedSHA256: String?, what: String) throws -> String {
         do {
-            try FileManager.default.copyItem(at: file, to: partial)
+            let actual = try SourceSHA256.hex(ofFile: partial)
+            if let expected = expectedSHA256, expected.lowercased() != actual {
+                throw SourceError("\(what): sha256 mismatch (expected \(expected.lowercased()), got \(actual)); rejected")
+            }
             try renameReplacing(partial, destination)
+            return actual
         } catch {
             try? FileManager.default.removeItem(at: partial)
             throw error
         }
-        return actual
     }
 
     /// rename(2): atomic, and replaces an existing file or empty folder.

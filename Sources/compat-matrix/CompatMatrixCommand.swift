@@ -22,13 +22,13 @@ struct CompatMatrixCommand: AsyncParsableCommand {
                 try command.run()
             }
         } catch let code as ExitCode {
-            exit(code.rawValue)
+            Foundation.exit(code.rawValue)
         } catch {
             let code = exitCode(for: error)
             if code == .success { exit(withError: error) }
             let message = error is MatrixConfigurationError ? "error: \(error)" : fullMessage(for: error)
             FileHandle.standardError.write(Data((message + "\n").utf8))
-            exit(2)
+            Foundation.exit(2)
         }
     }
 }

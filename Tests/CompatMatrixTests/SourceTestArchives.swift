@@ -54,8 +54,8 @@ enum SourceTestArchives {
         try FileManager.default.createDirectory(at: tree.appendingPathComponent("src"), withIntermediateDirectories: true)
         try "#!/bin/sh\necho configured > configured.txt\n"
             .write(to: tree.appendingPathComponent("configure"), atomically: true, encoding: .utf8)
-        let escaped = header(version).replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
-        try "sqlite3.c: configured.txt\n\tprintf '/* made */\\n' > sqlite3.c\n\tprintf '\(escaped)' > sqlite3.h\n"
+        try header(version).write(to: tree.appendingPathComponent("src/sqlite.h.in"), atomically: true, encoding: .utf8)
+        try "sqlite3.c: configured.txt\n\techo '/* made */' > sqlite3.c\n\tcp src/sqlite.h.in sqlite3.h\n"
             .write(to: tree.appendingPathComponent("Makefile"), atomically: true, encoding: .utf8)
         try "/* fake sqlite3ext.h */\n".write(to: tree.appendingPathComponent("src/sqlite3ext.h"), atomically: true, encoding: .utf8)
         let archive = folder.appendingPathComponent(name)

@@ -44,7 +44,7 @@ struct SourceTestServer {
     """#
 
     /// Serves `folder` while `body` runs.
-    static func with<R>(serving folder: URL, _ body: (SourceTestServer) async throws -> R) async throws -> R {
+    static func with<R: Sendable>(serving folder: URL, _ body: (SourceTestServer) async throws -> R) async throws -> R {
         let log = folder.deletingLastPathComponent().appendingPathComponent("requests-\(UUID().uuidString).log")
         FileManager.default.createFile(atPath: log.path, contents: nil)
         let outcome = try await Subprocess.run(
@@ -62,6 +62,6 @@ struct SourceTestServer {
             try execution.send(signal: .terminate)
             return result
         }
-        return try outcome.value.get()
+        return try outcome.closureResult.get()
     }
 }
