@@ -14,17 +14,14 @@ LINE = re.compile(r"(\d+) passed, (\d+) failed(?:, (\d+) skipped)?\s*$")
 
 
 def from_junit(path):
-    root = ET.parse(path).getroot()
-    suites = [root] if root.tag == "testsuite" else root.iter("testsuite")
     passed = failed = skipped = 0
-    for suite in suites:
-        for case in suite.iter("testcase"):
-            if case.find("failure") is not None or case.find("error") is not None:
-                failed += 1
-            elif case.find("skipped") is not None:
-                skipped += 1
-            else:
-                passed += 1
+    for case in ET.parse(path).getroot().iter("testcase"):
+        if case.find("failure") is not None or case.find("error") is not None:
+            failed += 1
+        elif case.find("skipped") is not None:
+            skipped += 1
+        else:
+            passed += 1
     return passed, failed, skipped
 
 
