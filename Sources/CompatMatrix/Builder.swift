@@ -34,7 +34,7 @@ public struct Builder: Sendable {
 
     /// sqlite3.o of a prepared amalgamation; returns the object file and its cache key.
     public func sqliteObject(_ headers: BuilderHeaders, mode: BuildMode) async throws -> (object: URL, key: String) {
-        let flags = Self.sqliteDefines + modeFlags(mode)
+        let flags = Self.sqliteDefines + modeFlags(mode) + (profiles[mode]?.sqliteCFlags ?? [])
         let key = BuildCache.key(["sqlite3.o", headers.identity, mode.rawValue, toolchain.identity] + flags)
         let folder = try await cache.artifact(name: "sqlite3-\(headers.label)-\(mode.rawValue)", key: key) { out in
             try await compile("sqlite3.o \(headers.label) \(mode.rawValue)",

@@ -1,5 +1,5 @@
 // Progress of a run. On a terminal (isatty(1)): one status line redrawn in place (fetch %, builds
-// done/total, cases run/total). Otherwise: plain log lines at each milestone.
+// done/total, fixture files run/total). Otherwise: plain log lines at each milestone.
 import Foundation
 import Logging
 #if canImport(Glibc)
@@ -14,7 +14,7 @@ public actor MatrixProgress {
     private var fetchesDone = 0, fetchesTotal = 0
     private var downloading: [SQLiteVersion: (Int64, Int64)] = [:]
     private var unitsBuilt = 0, unitsTotal = 0
-    private var casesRun = 0, casesTotal = 0
+    private var filesRun = 0, filesTotal = 0
     private var lastDraw = ContinuousClock.now - .seconds(1)
 
     /// `live` nil means: live exactly when standard output is a terminal.
@@ -23,10 +23,10 @@ public actor MatrixProgress {
         self.live = live ?? (isatty(1) == 1)
     }
 
-    public func start(fetches: Int, units: Int, cases: Int) {
+    public func start(fetches: Int, units: Int, fixtureRuns: Int) {
         fetchesTotal = fetches
         unitsTotal = units
-        casesTotal = cases
+        filesTotal = fixtureRuns
         draw(force: true)
     }
 
@@ -46,9 +46,9 @@ public actor MatrixProgress {
         note("built \(unit): \(outcome) [builds \(unitsBuilt)/\(unitsTotal)]")
     }
 
-    public func ran(_ suite: String, cases: Int, summary: String) {
-        casesRun += cases
-        note("\(suite): \(summary) [cases \(casesRun)/\(casesTotal)]")
+    public func ran(_ suite: String, fixtureFiles: Int, summary: String) {
+        filesRun += fixtureFiles
+        note("\(suite): \(summary) [fixture files \(filesRun)/\(filesTotal)]")
     }
 
     /// Clears the live line before the final report.
@@ -70,7 +70,7 @@ public actor MatrixProgress {
         if !downloading.isEmpty {
             fetch += total > 0 ? " (downloading \(written * 100 / total)%)" : " (downloading \(written / 1024) KiB)"
         }
-        write("\r\u{1B}[K\(fetch) | builds \(unitsBuilt)/\(unitsTotal) | cases \(casesRun)/\(casesTotal)")
+        write("\r\u{1B}[K\(fetch) | builds \(unitsBuilt)/\(unitsTotal) | fixture files \(filesRun)/\(filesTotal)")
     }
 
     private func write(_ text: String) {

@@ -54,7 +54,7 @@ public struct MatrixRunner: Sendable {
         let plan = MatrixPlan(targets: targets, modes: options.modes, shard: options.shard)
         logger.info("compat-matrix: \(plan.units.count) unit(s) [\(plan.units.map(\.description).joined(separator: ", "))], shard \(options.shard), \(fixtures.count) fixture file(s), jobs \(options.jobs)")
         await progress.start(fetches: plan.releaseVersions.count, units: plan.units.count,
-                             cases: plan.suiteCount * fixtures.count)
+                             fixtureRuns: plan.suiteCount * fixtures.count)
 
         let fetchStarted = ContinuousClock.now
         let headers = await prepareAll(plan.releaseVersions, manifest: manifest, preparer: preparer, progress: progress)

@@ -39,7 +39,7 @@ struct MatrixUnitRunner: Sendable {
                 }
             }
             let last = results[results.count - 1]
-            await progress.ran(last.name, cases: last.cases.count, summary: MatrixUnitRunner.tally(last))
+            await progress.ran(last.name, fixtureFiles: fixtures.count, summary: MatrixUnitRunner.tally(last))
         }
         return results
     }

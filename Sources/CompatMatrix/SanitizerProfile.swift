@@ -1,5 +1,6 @@
 // A build mode's compiler flags and runtime environment, read from the files in sanitizers/:
-// <mode>.cflags (flags, '#' comments), and for the runtimes asan/ubsan/lsan/msan.options
+// <mode>.cflags (flags, '#' comments), <mode>.sqlite.cflags (optional: extra flags for sqlite3.o
+// only), and for the runtimes asan/ubsan/lsan/msan.options
 // (key=value lines) plus the ubsan.supp / lsan.supp suppression files.
 import Foundation
 
@@ -7,6 +8,8 @@ public struct SanitizerProfile: Sendable, Equatable {
     public var mode: BuildMode
     /// Flags for every compile and link of this mode.
     public var cflags: [String]
+    /// Extra flags for compiling the SQLite amalgamation only.
+    public var sqliteCFlags: [String]
     /// Environment for running a binary of this mode (ASAN_OPTIONS, UBSAN_OPTIONS, ...).
     public var environment: [String: String]
 
@@ -20,7 +23,9 @@ public struct SanitizerProfile: Sendable, Equatable {
 
     public static func load(_ mode: BuildMode, from folder: URL) throws -> SanitizerProfile {
         let flagsFile = folder.appendingPathComponent("\(mode.rawValue).cflags")
-        let cflags = try lines(of: flagsFile).flatMap { $0.split(whereSeparator: \.isWhitespace).map(String.init) }
+        let cflags = try flags(in: flagsFile)
+        let sqliteFlagsFile = folder.appendingPathComponent("\(mode.rawValue).sqlite.cflags")
+        let sqliteCFlags = FileManager.default.fileExists(atPath: sqliteFlagsFile.path) ? try flags(in: sqliteFlagsFile) : []
         var environment: [String: String] = [:]
         for runtime in runtimes[mode] ?? [] {
             var options = try lines(of: folder.appendingPathComponent("\(runtime.file).options"))
@@ -30,7 +35,11 @@ public struct SanitizerProfile: Sendable, Equatable {
             }
             environment[runtime.variable] = options.joined(separator: ":")
         }
-        return SanitizerProfile(mode: mode, cflags: cflags, environment: environment)
+        return SanitizerProfile(mode: mode, cflags: cflags, sqliteCFlags: sqliteCFlags, environment: environment)
+    }
+
+    private static func flags(in file: URL) throws -> [String] {
+        try lines(of: file).flatMap { $0.split(whereSeparator: \.isWhitespace).map(String.init) }
     }
 
     /// Non-empty, non-comment lines, trimmed.

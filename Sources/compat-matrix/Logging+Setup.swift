@@ -1,4 +1,5 @@
-// Sends swift-log output to standard error, at info level (debug with COMPAT_MATRIX_DEBUG=1).
+// Sends swift-log output to standard error: info level, or warnings only when stdout is a terminal
+// (the live progress line says the rest); debug with COMPAT_MATRIX_DEBUG=1.
 import Foundation
 import Logging
 
@@ -6,7 +7,8 @@ enum LoggingSetup {
     static func logger() -> Logger {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = ProcessInfo.processInfo.environment["COMPAT_MATRIX_DEBUG"] == "1" ? .debug : .info
+            let debug = ProcessInfo.processInfo.environment["COMPAT_MATRIX_DEBUG"] == "1"
+            handler.logLevel = debug ? .debug : isatty(1) == 1 ? .warning : .info
             return handler
         }
         return Logger(label: "compat-matrix")

@@ -38,9 +38,9 @@ import Testing
         defer { try? FileManager.default.removeItem(at: file) }
         #expect(try SourceSHA256.hex(ofFile: file) == SourceSHA256.hex(of: bytes))
     }
-}
 
-@Test func dataEqualsArray() {
-    let bytes = (0..<5000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
-    #expect(SourceSHA256.hex(of: Data(bytes)) == SourceSHA256.hex(of: bytes))
+    @Test func dataEqualsArray() {
+        let bytes = (0..<5000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        #expect(SourceSHA256.hex(of: Data(bytes)) == SourceSHA256.hex(of: bytes))
+    }
 }
