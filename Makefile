@@ -3,6 +3,7 @@
 #   make test         every test suite (installs what it needs), ending with one "N passed, N failed" line
 #   make matrix       compat-matrix over the offline SQLite mirror and the system SQLite, plain and asan
 #   make bench        the distance-kernel benchmark (SIMD vs scalar vs numpy)
+#   make npm          npm tarballs into dist/npm/
 VERSION := $(shell cat VERSION)
 
 UNAME_S := $(shell uname -s 2>/dev/null || echo Windows)
@@ -30,7 +31,7 @@ ASAN_FLAGS := $(shell cat sanitizers/asan.cflags 2>/dev/null || echo -fsanitize=
 
 LOADABLE := build/vec_graph.$(EXT)
 
-.PHONY: all test test-c test-c-asan test-swift matrix provision deps venv fixtures bench clean
+.PHONY: all test test-c test-c-asan test-swift matrix provision deps venv fixtures bench npm clean
 
 all: $(LOADABLE)
 
@@ -81,6 +82,10 @@ fixtures: venv
 
 bench: $(LOADABLE) venv
 	@bash bench/run.sh
+
+# npm tarballs (main package + this machine's platform package) into dist/npm/
+npm:
+	@bash packaging/npm/pack.sh dist/npm
 
 clean:
 	rm -rf build dist

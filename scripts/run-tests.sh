@@ -7,7 +7,7 @@ results=build/test-results
 rm -rf "$results"
 mkdir -p "$results"
 # Every suite that must leave a result; tally.py counts a missing one as a failure.
-echo "build c-unit c-unit-asan swift swift-swift-testing matrix" > "$results/expected.txt"
+echo "build c-unit c-unit-asan swift swift-swift-testing matrix npm-node npm-bun" > "$results/expected.txt"
 
 status=0
 step() { # step NAME COMMAND...: runs COMMAND, its output to the terminal and to NAME.log
@@ -39,6 +39,9 @@ rm -f build/matrix/junit.xml
 step matrix-log bash scripts/run-matrix.sh
 [ -f build/matrix/junit.xml ] && cp build/matrix/junit.xml "$results/matrix.xml"
 rm -f "$results/matrix-log.log"
+
+step npm-log bash packaging/npm/test.sh "$results"
+rm -f "$results/npm-log.log"
 
 echo "=== total"
 python3 scripts/tally.py "$results" || status=1
