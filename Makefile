@@ -4,6 +4,8 @@
 #   make matrix       compat-matrix over the offline SQLite mirror and the system SQLite, plain and asan
 #   make bench        the distance-kernel benchmark (SIMD vs scalar vs numpy)
 #   make npm          npm tarballs into dist/npm/
+#   make wheel        this machine's Python wheel into dist/ (zig build for glibc 2.17; twine check, auditwheel show)
+#   make dist         the five release binaries into build/dist/bin/<target>/, each checked by packaging/dist/verify.py
 VERSION := $(shell cat VERSION)
 
 UNAME_S := $(shell uname -s 2>/dev/null || echo Windows)
@@ -27,11 +29,12 @@ WARNINGS := -Wall -Wextra -Wpedantic
 CFLAGS ?= -O2
 EXT_CFLAGS := -std=c11 $(WARNINGS) -fPIC -fvisibility=hidden -ISources/vec_graph/include \
   $(if $(SQLITE_INCLUDE),-I$(SQLITE_INCLUDE)) -DVEC_GRAPH_VERSION='"$(VERSION)"'
-ASAN_FLAGS := $(shell cat sanitizers/asan.cflags 2>/dev/null || echo -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g -O1)
+# The asan mode's flags, shared with compat-matrix (comment lines dropped).
+ASAN_FLAGS := $(shell grep -v '^\#' sanitizers/asan.cflags)
 
 LOADABLE := build/vec_graph.$(EXT)
 
-.PHONY: all test test-c test-c-asan test-swift matrix provision deps venv fixtures bench npm clean
+.PHONY: all test test-c test-c-asan test-swift matrix provision deps venv fixtures bench npm wheel dist clean
 
 all: $(LOADABLE)
 
@@ -86,6 +89,12 @@ bench: $(LOADABLE) venv
 # npm tarballs (main package + this machine's platform package) into dist/npm/
 npm:
 	@bash packaging/npm/pack.sh dist/npm
+
+wheel:
+	@bash packaging/python/make-wheel.sh dist
+
+dist:
+	@bash packaging/dist/build-all.sh build/dist/bin
 
 clean:
 	rm -rf build dist

@@ -7,7 +7,7 @@ results=build/test-results
 rm -rf "$results"
 mkdir -p "$results"
 # Every suite that must leave a result; tally.py counts a missing one as a failure.
-echo "build c-unit c-unit-asan swift swift-swift-testing matrix npm-node npm-bun" > "$results/expected.txt"
+echo "build c-unit c-unit-asan swift-swift-testing matrix hnsw-crash dist python python-noext npm-node npm-bun" > "$results/expected.txt"
 
 status=0
 step() { # step NAME COMMAND...: runs COMMAND, its output to the terminal and to NAME.log
@@ -40,6 +40,11 @@ step matrix-log bash scripts/run-matrix.sh
 [ -f build/matrix/junit.xml ] && cp build/matrix/junit.xml "$results/matrix.xml"
 rm -f "$results/matrix-log.log"
 
+step hnsw-crash /usr/bin/python3 Tests/crash/hnsw_crash.py build/vec_graph
+step dist-log bash packaging/dist/test.sh "$results"
+rm -f "$results/dist-log.log"
+step python-log bash packaging/python/test.sh "$results"
+rm -f "$results/python-log.log"
 step npm-log bash packaging/npm/test.sh "$results"
 rm -f "$results/npm-log.log"
 

@@ -11,4 +11,10 @@ int vg_register_vector_functions(sqlite3 *db, const vg_kernels *kernels);
 /* vec_graph_version() and vec_graph_kernel(). */
 int vg_register_info_functions(sqlite3 *db, const vg_kernels *kernels);
 
+/* graph_bfs, graph_dfs, graph_shortest_path, graph_components, graph_pagerank (table-valued). */
+int vg_register_graph_functions(sqlite3 *db);
+
+/* The hnsw_index virtual table (HNSW vector index in shadow tables), computing with kernels. */
+int vg_register_hnsw(sqlite3 *db, const vg_kernels *kernels);
+
 #endif

@@ -19,10 +19,19 @@ static int cpu_has_avx2_fma(void) {
     return (r[1] >> 5) & 1;
 }
 #elif defined(__x86_64__) || defined(_M_X64)
-/* The compiler's CPU model checks AVX support by the OS (XGETBV) as well as CPUID. */
+#include <cpuid.h>
+/* CPUID + XGETBV read directly rather than __builtin_cpu_supports, which zig's compiler_rt
+ * (our cross-build toolchain) answers with "no" for everything. */
 static int cpu_has_avx2_fma(void) {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
+    unsigned fma = (c >> 12) & 1, osxsave = (c >> 27) & 1, avx = (c >> 28) & 1;
+    if (!(fma && osxsave && avx)) return 0;
+    unsigned xcr0_lo, xcr0_hi;
+    __asm__ volatile("xgetbv" : "=a"(xcr0_lo), "=d"(xcr0_hi) : "c"(0));
+    if ((xcr0_lo & 6) != 6) return 0;
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
+    return (b >> 5) & 1;
 }
 #endif
 

@@ -17,7 +17,7 @@ import Testing
         (.text("[1, 2"), "malformed JSON vector: expected ',' or ']' at offset 5"),
         (.text("[1, \"2\"]"), "malformed JSON vector: expected a number at offset 4"),
         (.text("not json"), "malformed JSON vector: expected '['"),
-        (.text("[NaN]"), "expected a number"),
+        (.text("[NaN]"), "malformed JSON vector: expected a number at offset 1"),
         (.text("[1e39]"), "outside the float32 range"),
         (f32Blob([1, .nan]), "element 1 is NaN"),
         (f32Blob([.infinity]), "element 0 is infinite"),

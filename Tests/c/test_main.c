@@ -8,6 +8,8 @@ int main(void) {
     test_json();
     test_blob();
     test_kernels();
+    test_graph();
+    test_hnsw();
     printf("c unit tests: %d passed, %d failed\n", vg_test_passed, vg_test_failed);
     return vg_test_failed ? 1 : 0;
 }

@@ -23,5 +23,7 @@ extern int vg_test_failed;
 void test_json(void);
 void test_blob(void);
 void test_kernels(void);
+void test_graph(void);
+void test_hnsw(void);
 
 #endif

@@ -1,0 +1,165 @@
+/* HNSW graph changes: insertion (Malkov & Yashunin, algorithm 1 with the neighbour-selection
+ * heuristic of algorithm 4) and deletion with neighbour repair, so no link ever dangles. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "vg_hnsw_internal.h"
+
+static int compare_items(const void *a, const void *b) {
+    const vg_hnsw_item *x = a, *y = b;
+    if (x->d != y->d) return x->d < y->d ? -1 : 1;
+    return x->slot < y->slot ? -1 : x->slot > y->slot;
+}
+
+/* Distance between two stored nodes. */
+static double node_dist(const vg_hnsw_graph *g, uint32_t a, uint32_t b) {
+    return vg_hnsw_dist_query(g, vg_hnsw_vec(g, a), g->norm2[a], b);
+}
+
+/* The heuristic: walk the candidates (sorted ascending by distance to the base node) and keep one
+ * only if it is closer to the base than to every node kept so far, up to max. Then, when keep_at_least
+ * asks for more, top up with the nearest candidates the heuristic dropped. Writes list[0] and list[1..]. */
+static void select_neighbors(const vg_hnsw_graph *g, const vg_hnsw_item *c, size_t n, int max, int keep_at_least,
+                             uint32_t *list) {
+    uint32_t kept = 0;
+    unsigned char *taken = calloc(n ? n : 1, 1);
+    for (size_t i = 0; i < n && kept < (uint32_t)max; i++) {
+        int good = 1;
+        for (uint32_t j = 0; j < kept && good; j++)
+            if (node_dist(g, c[i].slot, list[1 + j]) < c[i].d) good = 0;
+        if (good) {
+            list[1 + kept++] = c[i].slot;
+            if (taken) taken[i] = 1;
+        }
+    }
+    for (size_t i = 0; taken && i < n && kept < (uint32_t)keep_at_least && kept < (uint32_t)max; i++)
+        if (!taken[i]) list[1 + kept++] = c[i].slot;
+    free(taken);
+    list[0] = kept;
+}
+
+/* Adds a link n -> s on level; when n's list is full, re-selects it from its links plus s. */
+static int connect(vg_hnsw_graph *g, uint32_t n, uint32_t s, int level, vg_hnsw_item *scratch) {
+    uint32_t *list = vg_hnsw_list(g, n, level);
+    int cap = vg_hnsw_max_links(&g->p, level);
+    if (vg_hnsw_mark_dirty(g, n) != 0) return -1;
+    if (list[0] < (uint32_t)cap) {
+        list[1 + list[0]++] = s;
+        return 0;
+    }
+    size_t m = 0;
+    for (uint32_t i = 1; i <= list[0]; i++) scratch[m++] = (vg_hnsw_item){node_dist(g, n, list[i]), list[i]};
+    scratch[m++] = (vg_hnsw_item){node_dist(g, n, s), s};
+    qsort(scratch, m, sizeof *scratch, compare_items);
+    select_neighbors(g, scratch, m, cap, 0, list);
+    return 0;
+}
+
+vg_hnsw_rc vg_hnsw_insert(vg_hnsw_graph *g, int64_t rowid, const float *v) {
+    if (vg_hnsw_contains(g, rowid)) return VG_HNSW_EXISTS;
+    int level = vg_hnsw_level_for(&g->p, rowid);
+    uint32_t s = vg_hnsw_add_slot(g, rowid, level, v);
+    if (s == VG_HNSW_NO_SLOT || vg_hnsw_mark_dirty(g, s) != 0) return VG_HNSW_NOMEM;
+    if (g->entry == VG_HNSW_NO_SLOT) {
+        g->entry = s;
+        g->max_level = level;
+        return VG_HNSW_OK;
+    }
+    size_t room = (size_t)(g->p.ef_construction > g->m0 ? g->p.ef_construction : g->m0) + 1;
+    vg_hnsw_item *found = malloc(room * sizeof *found), *scratch = malloc(room * sizeof *scratch);
+    vg_hnsw_rc rc = found && scratch ? VG_HNSW_OK : VG_HNSW_NOMEM;
+    const float *q = vg_hnsw_vec(g, s);
+    float qn = g->norm2[s];
+    uint32_t ep = g->entry;
+    for (int l = g->max_level; rc == VG_HNSW_OK && l > level; l--) ep = vg_hnsw_greedy(g, q, qn, ep, l);
+    for (int l = level < g->max_level ? level : g->max_level; rc == VG_HNSW_OK && l >= 0; l--) {
+        if (vg_hnsw_search_layer(g, q, qn, ep, g->p.ef_construction, l, NULL) != 0) {
+            rc = VG_HNSW_NOMEM;
+            break;
+        }
+        size_t n = g->res.count;
+        memcpy(found, g->res.items, n * sizeof *found);
+        qsort(found, n, sizeof *found, compare_items);
+        ep = found[0].slot;
+        uint32_t *list = vg_hnsw_list(g, s, l);
+        select_neighbors(g, found, n, g->p.m, 0, list);
+        for (uint32_t i = 1; i <= list[0] && rc == VG_HNSW_OK; i++)
+            if (connect(g, list[i], s, l, scratch) != 0) rc = VG_HNSW_NOMEM;
+    }
+    free(found);
+    free(scratch);
+    if (rc == VG_HNSW_OK && level > g->max_level) {
+        g->entry = s;
+        g->max_level = level;
+    }
+    return rc;
+}
+
+/* p lost its link to x on level: re-select p's list from its other links and x's links. */
+static int repair(vg_hnsw_graph *g, uint32_t p, uint32_t x, int level, vg_hnsw_item *scratch) {
+    uint32_t *list = vg_hnsw_list(g, p, level);
+    const uint32_t *xl = vg_hnsw_list(g, x, level);
+    size_t n = 0;
+    int before = (int)list[0];
+    vg_hnsw_new_visit(g);
+    g->visited[p] = g->visited[x] = g->epoch;
+    for (int pass = 0; pass < 2; pass++) {
+        const uint32_t *from = pass == 0 ? list : xl;
+        for (uint32_t i = 1; i <= from[0]; i++) {
+            uint32_t c = from[i];
+            if (g->visited[c] == g->epoch) continue;
+            g->visited[c] = g->epoch;
+            scratch[n++] = (vg_hnsw_item){node_dist(g, p, c), c};
+        }
+    }
+    qsort(scratch, n, sizeof *scratch, compare_items);
+    select_neighbors(g, scratch, n, vg_hnsw_max_links(&g->p, level), before - 1, list);
+    return vg_hnsw_mark_dirty(g, p);
+}
+
+/* The node on the highest level, the smallest rowid among equals; VG_HNSW_NO_SLOT if none. */
+static uint32_t highest_node(const vg_hnsw_graph *g) {
+    uint32_t best = VG_HNSW_NO_SLOT;
+    for (uint32_t s = 0; s < g->slots; s++) {
+        if (g->level[s] < 0) continue;
+        if (best == VG_HNSW_NO_SLOT || g->level[s] > g->level[best] ||
+            (g->level[s] == g->level[best] && g->rowid[s] < g->rowid[best]))
+            best = s;
+    }
+    return best;
+}
+
+vg_hnsw_rc vg_hnsw_delete(vg_hnsw_graph *g, int64_t rowid) {
+    uint32_t x = vg_hnsw_map_get(&g->map, rowid);
+    if (x == VG_HNSW_NO_SLOT) return VG_HNSW_MISSING;
+    vg_hnsw_item *scratch = malloc((size_t)(2 * g->m0 + 2) * sizeof *scratch);
+    if (!scratch) return VG_HNSW_NOMEM;
+    int xlevel = g->level[x];
+    for (uint32_t p = 0; p < g->slots; p++) {
+        if (p == x || g->level[p] < 0) continue;
+        int top = g->level[p] < xlevel ? g->level[p] : xlevel;
+        for (int l = 0; l <= top; l++) {
+            const uint32_t *list = vg_hnsw_list(g, p, l);
+            int links_x = 0;
+            for (uint32_t i = 1; i <= list[0] && !links_x; i++) links_x = list[i] == x;
+            if (links_x && repair(g, p, x, l, scratch) != 0) {
+                free(scratch);
+                return VG_HNSW_NOMEM;
+            }
+        }
+    }
+    free(scratch);
+    if (g->dirty_mark[x]) {
+        size_t j = 0;
+        for (size_t i = 0; i < g->n_dirty; i++)
+            if (g->dirty[i] != x) g->dirty[j++] = g->dirty[i];
+        g->n_dirty = j;
+        g->dirty_mark[x] = 0;
+    }
+    vg_hnsw_free_slot(g, x);
+    if (g->entry == x) {
+        g->entry = highest_node(g);
+        g->max_level = g->entry == VG_HNSW_NO_SLOT ? -1 : g->level[g->entry];
+    }
+    return VG_HNSW_OK;
+}
