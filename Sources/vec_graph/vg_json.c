@@ -131,20 +131,28 @@ size_t vg_json_size(size_t dims) {
     return dims * 17 + 3;
 }
 
+/* The shortest "%.<p>g" text (p = 1..9) that reads back as exactly x; 9 digits always do.
+ * The decimal point is made '.' whatever the locale. Returns the length written to num. */
+static int shortest_float(float x, char num[32]) {
+    int len = 0;
+    for (int p = 1; p <= 9; p++) {
+        len = snprintf(num, 32, "%.*g", p, (double)x);
+        for (int j = 0; j < len; j++) {
+            if (num[j] == ',') num[j] = '.';
+        }
+        if ((float)number_value(num, (size_t)len) == x) break;
+    }
+    return len;
+}
+
 size_t vg_json_format(const float *v, size_t dims, char *out, size_t cap) {
     size_t o = 0;
     out[o++] = '[';
     for (size_t i = 0; i < dims; i++) {
         char num[32];
-        /* %.9g round-trips every float32; make the decimal point '.' whatever the locale. */
-        int len = snprintf(num, sizeof num, "%.9g", (double)v[i]);
-        for (int j = 0; j < len; j++) {
-            if (num[j] == ',') num[j] = '.';
-        }
-        if (i > 0) {
-            out[o++] = ',';
-        }
-        if (o + (size_t)len + 2 > cap) break;
+        int len = shortest_float(v[i], num);
+        if (o + (size_t)len + 3 > cap) break;
+        if (i > 0) out[o++] = ',';
         memcpy(out + o, num, (size_t)len);
         o += (size_t)len;
     }
