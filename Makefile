@@ -3,6 +3,7 @@
 #   make test         every test suite (installs what it needs), ending with one "N passed, N failed" line
 #   make matrix       compat-matrix over the offline SQLite mirror and the system SQLite, plain and asan
 #   make bench        the distance-kernel benchmark (SIMD vs scalar vs numpy)
+#   make bench-graph  the graph functions against recursive CTEs, networkx and igraph
 #   make npm          npm tarballs into dist/npm/
 #   make wheel        this machine's Python wheel into dist/ (zig build for glibc 2.17; twine check, auditwheel show)
 #   make dist         the five release binaries into build/dist/bin/<target>/, each checked by packaging/dist/verify.py
@@ -34,7 +35,7 @@ ASAN_FLAGS := $(shell grep -v '^\#' sanitizers/asan.cflags)
 
 LOADABLE := build/vec_graph.$(EXT)
 
-.PHONY: all test test-c test-c-asan test-swift matrix provision deps venv fixtures bench npm wheel dist clean
+.PHONY: all test test-c test-c-asan test-swift matrix provision deps venv fixtures bench bench-graph npm wheel dist clean
 
 all: $(LOADABLE)
 
@@ -85,6 +86,10 @@ fixtures: venv
 
 bench: $(LOADABLE) venv
 	@bash bench/run.sh
+
+# graph functions vs recursive CTEs, networkx and igraph (200k nodes, 1M edges)
+bench-graph: $(LOADABLE)
+	@bash bench/graph_run.sh
 
 # npm tarballs (main package + this machine's platform package) into dist/npm/
 npm:

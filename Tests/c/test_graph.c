@@ -83,6 +83,14 @@ static void test_build(void) {
     CHECK(vg_graph_find_text(&g, "20", 2) == VG_GRAPH_NONE, "a TEXT id is not found in an INTEGER graph");
     vg_graph_free(&g);
 
+    static const edge extremes[] = {{INT64_MAX, -1, 0}, {0, INT64_MIN, 0}, {65536, 1, 0}, {256, -256, 0}, {255, 1 << 30, 0}};
+    g = make(extremes, 5, 0, 0);
+    static const int64_t want_sorted[] = {INT64_MIN, -256, -1, 0, 1, 255, 256, 65536, 1 << 30, INT64_MAX};
+    CHECK(g.node_count == 10, "10 extreme ids: %u", g.node_count);
+    for (uint32_t i = 0; i < 10 && g.node_count == 10; i++)
+        CHECK(g.ints[i] == want_sorted[i], "extreme id %u = %lld", i, (long long)g.ints[i]);
+    vg_graph_free(&g);
+
     vg_graph empty = make(NULL, 0, 0, 1);
     CHECK(empty.node_count == 0 && empty.type == VG_GRAPH_NO_IDS, "empty graph");
     CHECK(vg_graph_find_int(&empty, 1) == VG_GRAPH_NONE, "nothing in an empty graph");
