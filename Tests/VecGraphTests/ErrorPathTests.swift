@@ -18,7 +18,7 @@ import Testing
         (.text("[1, \"2\"]"), "malformed JSON vector: expected a number at offset 4"),
         (.text("not json"), "malformed JSON vector: expected '['"),
         (.text("[NaN]"), "malformed JSON vector: expected a number at offset 1"),
-        (.text("[1e39]"), "outside the float32 range"),
+        (.text("[1e39]"), "value at offset 1 is outside the float32 range"),
         (f32Blob([1, .nan]), "element 1 is NaN"),
         (f32Blob([.infinity]), "element 0 is infinite"),
         (.blob([UInt8](repeating: 0, count: 4 * 65537)), "vector too large"),

@@ -24,6 +24,17 @@ for (const [name, entry] of [['ESM', esm], ['CJS', cjs]]) {
   test(`${name} load(db): vec_graph_version() is the packaged VERSION`, () => {
     expect(value(db, 'select vec_graph_version()')).toBe(version);
   });
+  test(`${name} load(db): hnsw_index finds the nearest of (i, 0) from (2.2, 0): 2, 3, 1`, () => {
+    db.exec("create virtual table idx using hnsw_index(dimensions=2)");
+    for (let i = 1; i <= 6; i++) db.query('insert into idx(rowid, vector) values (?, ?)').run(i, `[${i}, 0]`);
+    const rows = db.query("select rowid from idx where vector match '[2.2, 0]' and k = 3").all();
+    expect(rows.map((r) => r.rowid)).toEqual([2, 3, 1]);
+  });
+  test(`${name} load(db): graph_components splits {1,2,3} and {5,6}`, () => {
+    db.exec('create table edges(src integer, dst integer); insert into edges values (1, 2), (2, 3), (5, 6)');
+    const rows = db.query("select node, component_id from graph_components('edges', 'src', 'dst')").all();
+    expect(rows.map((r) => [r.node, r.component_id])).toEqual([[1, 1], [2, 1], [3, 1], [5, 5], [6, 5]]);
+  });
   test(`${name} load(db): a dimension mismatch is an SQL error naming the function`, () => {
     expect(() => db.query("select vg_distance_l2('[1,2]', '[1,2,3]')").get())
       .toThrow('vg_distance_l2: dimension mismatch: 2 vs 3');

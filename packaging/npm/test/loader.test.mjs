@@ -1,5 +1,6 @@
 // Role: node:test suite for the installed vec-graph package under Node 24's node:sqlite: load(db)
-// from the ESM and the CJS entry, vector queries with hand-derived results, and the path it loads.
+// from the ESM and the CJS entry, vector, hnsw_index and graph queries with hand-derived results,
+// and the path it loads.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -56,6 +57,19 @@ for (const [name, entry] of [['ESM', esm], ['CJS', cjs]]) {
     it('a dimension mismatch is an SQL error naming the function', () => {
       assert.throws(() => db.prepare("select vg_distance_l2('[1,2]', '[1,2,3]')").get(),
         { message: /vg_distance_l2: dimension mismatch: 2 vs 3/ });
+    });
+    it('hnsw_index: from (2.2, 0) the nearest of (i, 0), i = 1..6, are 2, 3, 1', () => {
+      db.exec("create virtual table idx using hnsw_index(dimensions=2, metric='l2')");
+      for (let i = 1; i <= 6; i++) db.prepare('insert into idx(rowid, vector) values (?, ?)').run(i, `[${i}, 0]`);
+      const rows = db.prepare("select rowid, distance from idx where vector match '[2.2, 0]' and k = 3").all();
+      assert.deepEqual(rows.map((r) => r.rowid), [2, 3, 1]);
+      assert.deepEqual(rows.map((r) => Math.round(r.distance * 1e4) / 1e4), [0.04, 0.64, 1.44]);
+    });
+    it('graph_bfs: from 1 depth 1 reaches 2 and 4, depth 2 reaches 3', () => {
+      db.exec('create table edges(src integer, dst integer);' +
+        'insert into edges values (1, 2), (2, 3), (1, 4), (5, 6)');
+      const rows = db.prepare("select node, depth, parent from graph_bfs('edges', 'src', 'dst', 1)").all();
+      assert.deepEqual(rows.map((r) => [r.node, r.depth, r.parent]), [[1, 0, null], [2, 1, 1], [4, 1, 1], [3, 2, 2]]);
     });
   });
 }
