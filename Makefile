@@ -6,6 +6,8 @@
 #   make bench-graph  the graph functions against recursive CTEs, networkx and igraph
 #   make npm          npm tarballs into dist/npm/
 #   make wheel        this machine's Python wheel into dist/ (zig build for glibc 2.17; twine check, auditwheel show)
+#   make release-dry-run  dist/ as the release workflow uploads it, checked
+#   make test-cross   fixtures under qemu (linux-arm64) and wine (win32-x64)
 #   make dist         the five release binaries into build/dist/bin/<target>/, each checked by packaging/dist/verify.py
 VERSION := $(shell cat VERSION)
 
@@ -35,7 +37,7 @@ ASAN_FLAGS := $(shell grep -v '^\#' sanitizers/asan.cflags)
 
 LOADABLE := build/vec_graph.$(EXT)
 
-.PHONY: all test test-c test-c-asan test-swift matrix provision deps venv fixtures bench bench-graph npm wheel dist clean
+.PHONY: all test test-c test-c-asan test-swift matrix provision deps venv fixtures bench bench-graph npm wheel dist release-dry-run test-cross lint-workflows fuzz clean
 
 all: $(LOADABLE)
 
@@ -100,6 +102,20 @@ wheel:
 
 dist:
 	@bash packaging/dist/build-all.sh build/dist/bin
+
+# dist/ exactly as the release workflow uploads it (binaries, wheels, npm tarballs, SHA256SUMS), checked
+release-dry-run:
+	@bash packaging/release/dry-run.sh dist build/release-dry-run.log
+
+# the fixture suite with the linux-arm64 binary under qemu (NEON) and the win32-x64 DLL under wine
+test-cross:
+	@bash packaging/release/test-cross.sh build/test-results
+
+lint-workflows:
+	@bash packaging/release/lint-workflows.sh build/test-results
+
+fuzz:
+	@bash packaging/release/fuzz/run.sh build/test-results 60
 
 clean:
 	rm -rf build dist

@@ -7,7 +7,7 @@ results=build/test-results
 rm -rf "$results"
 mkdir -p "$results"
 # Every suite that must leave a result; tally.py counts a missing one as a failure.
-echo "build c-unit c-unit-asan swift-swift-testing matrix hnsw-crash dist python python-noext npm-node npm-bun" > "$results/expected.txt"
+echo "build c-unit c-unit-asan swift-swift-testing matrix hnsw-crash dist python python-noext npm-node npm-bun release-dry-run cross-linux-arm64 cross-win32-x64 lint-workflows fuzz-json" > "$results/expected.txt"
 
 status=0
 step() { # step NAME COMMAND...: runs COMMAND, its output to the terminal and to NAME.log
@@ -47,6 +47,15 @@ step python-log bash packaging/python/test.sh "$results"
 rm -f "$results/python-log.log"
 step npm-log bash packaging/npm/test.sh "$results"
 rm -f "$results/npm-log.log"
+
+step lint-log bash packaging/release/lint-workflows.sh "$results"
+rm -f "$results/lint-log.log"
+step dry-run-log bash packaging/release/dry-run.sh build/release/dist "$results/release-dry-run.log"
+rm -f "$results/dry-run-log.log"
+step cross-log bash packaging/release/test-cross.sh "$results"
+rm -f "$results/cross-log.log"
+step fuzz-log bash packaging/release/fuzz/run.sh "$results" 20
+rm -f "$results/fuzz-log.log"
 
 echo "=== total"
 python3 scripts/tally.py "$results" || status=1

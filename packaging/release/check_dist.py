@@ -1,0 +1,183 @@
+#!/usr/bin/env python3
+"""Role: check a release folder (assemble.sh's OUTDIR) as a test run: exactly the expected files, their
+SHA256SUMS, each binary (packaging/dist/verify.py), each wheel (tags, contents, RECORD, version,
+twine check), each npm tarball (name, version, os/cpu, the very binary of its target), VERSION
+everywhere, a CHANGELOG entry for VERSION, and RELEASE_TAG == v<VERSION> when that is set.
+Prints one line per check and ends with "N passed, N failed". Run it with packaging/dist/venv.sh's
+python (twine).
+
+usage: check_dist.py OUTDIR [AGAIN]"""
+import base64
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+import tarfile
+import tempfile
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+# The release targets as the distribution plan defines them: binary suffix, npm os and cpu, wheel tag.
+TARGETS = {
+    "linux-x64": ("so", "linux", "x64", "manylinux_2_17_x86_64"),
+    "linux-arm64": ("so", "linux", "arm64", "manylinux_2_17_aarch64"),
+    "darwin-x64": ("dylib", "darwin", "x64", "macosx_10_13_x86_64"),
+    "darwin-arm64": ("dylib", "darwin", "arm64", "macosx_11_0_arm64"),
+    "win32-x64": ("dll", "win32", "x64", "win_amd64"),
+}
+
+
+class Checks:
+    def __init__(self):
+        self.passed = self.failed = 0
+
+    def check(self, ok, what, detail=""):
+        print(f"  {'ok  ' if ok else 'FAIL'} {what}" + (f"\n{detail}" if detail and not ok else ""))
+        self.passed += bool(ok)
+        self.failed += not ok
+        return ok
+
+
+def tgz_members(path):
+    with tarfile.open(path) as tar:
+        return {m.name: (m, tar.extractfile(m).read() if m.isfile() else None) for m in tar.getmembers()}
+
+
+def verify_binary(c, data, target, label):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"vec_graph.{TARGETS[target][0]}"
+        path.write_bytes(data)
+        run = subprocess.run([sys.executable, str(ROOT / "packaging/dist/verify.py"), str(path), target],
+                             capture_output=True, text=True)
+    c.check(run.returncode == 0, f"{label}: verify.py {target}", run.stdout + run.stderr)
+
+
+def record_ok(zf, dist_info):
+    lines = zf.read(f"{dist_info}/RECORD").decode().splitlines()
+    listed = {}
+    for line in lines:
+        name, digest, size = line.rsplit(",", 2)
+        listed[name] = (digest, size)
+    for name in zf.namelist():
+        if name == f"{dist_info}/RECORD":
+            continue
+        data = zf.read(name)
+        want = "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+        if listed.get(name) != (want, str(len(data))):
+            return False
+    return set(listed) == set(zf.namelist())
+
+
+def check_wheel(c, path, target, version, binary):
+    ext, _, _, tag = TARGETS[target]
+    name = path.name
+    tags = name[len(f"vec_graph-{version}-py3-none-"):-len(".whl")].split(".")
+    c.check(name.startswith(f"vec_graph-{version}-py3-none-") and tags[0] == tag, f"{name}: py3-none-{tag} wheel of {version}")
+    with zipfile.ZipFile(path) as zf:
+        dist_info = f"vec_graph-{version}.dist-info"
+        names = set(zf.namelist())
+        want = {"vec_graph/__init__.py", "vec_graph/_version.py", f"vec_graph/vec_graph.{ext}",
+                f"{dist_info}/METADATA", f"{dist_info}/WHEEL", f"{dist_info}/RECORD"}
+        c.check(want <= names, f"{name}: holds {', '.join(sorted(want))}", f"has: {sorted(names)}")
+        if not want <= names:
+            return
+        wheel = zf.read(f"{dist_info}/WHEEL").decode()
+        c.check(sorted(re.findall(r"^Tag: py3-none-(\S+)$", wheel, re.M)) == sorted(tags)
+                and "Root-Is-Purelib: false" in wheel, f"{name}: WHEEL tags match the file name, not purelib")
+        meta = zf.read(f"{dist_info}/METADATA").decode()
+        c.check(re.search(r"^Name: vec-graph$", meta, re.M) and re.search(rf"^Version: {re.escape(version)}$", meta, re.M),
+                f"{name}: METADATA names vec-graph {version}")
+        c.check(f'__version__ = "{version}"' in zf.read("vec_graph/_version.py").decode(), f"{name}: _version.py says {version}")
+        c.check(zf.read(f"vec_graph/vec_graph.{ext}") == binary, f"{name}: its binary is the {target} release binary")
+        c.check(record_ok(zf, dist_info), f"{name}: RECORD lists every file with its sha256 and size")
+    twine = subprocess.run([sys.executable, "-m", "twine", "check", "--strict", str(path)], capture_output=True, text=True)
+    c.check(twine.returncode == 0, f"{name}: twine check --strict", twine.stdout + twine.stderr)
+
+
+def check_npm_platform(c, path, target, version, binary):
+    ext, os_name, cpu, _ = TARGETS[target]
+    members = tgz_members(path)
+    manifest = json.loads(members["package/package.json"][1]) if "package/package.json" in members else {}
+    c.check(manifest.get("name") == f"@vec-graph/{target}" and manifest.get("version") == version,
+            f"{path.name}: package.json is @vec-graph/{target}@{version}", json.dumps(manifest)[:400])
+    c.check(manifest.get("os") == [os_name] and manifest.get("cpu") == [cpu], f"{path.name}: os {os_name}, cpu {cpu}")
+    shipped = members.get(f"package/vec_graph.{ext}", (None, None))[1]
+    c.check(shipped == binary and f"vec_graph.{ext}" in manifest.get("files", []),
+            f"{path.name}: ships vec_graph.{ext}, the {target} release binary")
+
+
+def check_npm_main(c, path, version):
+    members = tgz_members(path)
+    manifest = json.loads(members["package/package.json"][1]) if "package/package.json" in members else {}
+    c.check(manifest.get("name") == "vec-graph" and manifest.get("version") == version,
+            f"{path.name}: package.json is vec-graph@{version}")
+    want = {f"@vec-graph/{t}": version for t in TARGETS}
+    c.check(manifest.get("optionalDependencies") == want, f"{path.name}: optionalDependencies are the five platform packages @ {version}",
+            json.dumps(manifest.get("optionalDependencies")))
+    files = {f"package/{n}" for n in ("index.cjs", "index.mjs", "index.d.ts", "targets.cjs")}
+    c.check(files <= set(members), f"{path.name}: holds the loader ({', '.join(sorted(files))})")
+
+
+def main(outdir, again):
+    c = Checks()
+    version = (ROOT / "VERSION").read_text().strip()
+    c.check(re.fullmatch(r"\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?", version), f"VERSION {version} is a semantic version")
+    tag = os.environ.get("RELEASE_TAG")
+    if tag:
+        c.check(tag == f"v{version}", f"release tag {tag} is v{version}")
+    changelog = (ROOT / "CHANGELOG.md").read_text() if (ROOT / "CHANGELOG.md").exists() else ""
+    c.check(re.search(rf"^## \[{re.escape(version)}\] - \d{{4}}-\d{{2}}-\d{{2}}$", changelog, re.M),
+            f"CHANGELOG.md has a dated entry for {version}")
+
+    tarballs = {t: f"vec_graph-{version}-{t}.tar.gz" for t in TARGETS}
+    npm_names = {t: f"npm/vec-graph-{t}-{version}.tgz" for t in TARGETS}
+    wheels = sorted(p.relative_to(outdir).as_posix() for p in (outdir / "wheels").glob("*.whl"))
+    want = set(tarballs.values()) | set(npm_names.values()) | {f"npm/vec-graph-{version}.tgz", "SHA256SUMS"}
+    have = {p.relative_to(outdir).as_posix() for p in outdir.rglob("*") if p.is_file()}
+    c.check(have - set(wheels) == want and len(wheels) == 5, f"{outdir}: 5 binary tarballs, 5 wheels, 6 npm tarballs, SHA256SUMS",
+            f"missing: {sorted(want - have)}; unexpected: {sorted(have - want - set(wheels))}; wheels: {wheels}")
+
+    sums = {}
+    if (outdir / "SHA256SUMS").exists():
+        for line in (outdir / "SHA256SUMS").read_text().splitlines():
+            digest, name = line.split(maxsplit=1)
+            sums[name] = digest
+    c.check(set(sums) == have - {"SHA256SUMS"}, "SHA256SUMS lists every other file")
+    bad = [n for n, d in sums.items() if not (outdir / n).is_file() or hashlib.sha256((outdir / n).read_bytes()).hexdigest() != d]
+    c.check(sums and not bad, "SHA256SUMS digests match", f"mismatched: {bad}")
+
+    if again:
+        same = (again / "SHA256SUMS").exists() and (again / "SHA256SUMS").read_bytes() == (outdir / "SHA256SUMS").read_bytes()
+        c.check(same, f"a second assembly ({again.name}) is byte-identical (same SHA256SUMS)")
+
+    for target, (ext, _, _, wheel_tag) in TARGETS.items():
+        path = outdir / tarballs[target]
+        if not c.check(path.exists(), f"{path.name} exists"):
+            continue
+        members = tgz_members(path)
+        entry = members.get(f"vec_graph.{ext}")
+        c.check(list(members) == [f"vec_graph.{ext}"] and entry[0].isfile() and entry[0].mode == 0o755,
+                f"{path.name}: holds only vec_graph.{ext}, mode 0755", f"members: {list(members)}")
+        if entry is None:
+            continue
+        binary = entry[1]
+        verify_binary(c, binary, target, path.name)
+        matching = [outdir / w for w in wheels if f"-py3-none-{wheel_tag}" in w]
+        if c.check(len(matching) == 1, f"one wheel for {target} ({wheel_tag})"):
+            check_wheel(c, matching[0], target, version, binary)
+        if c.check((outdir / npm_names[target]).exists(), f"{npm_names[target]} exists"):
+            check_npm_platform(c, outdir / npm_names[target], target, version, binary)
+    main_npm = outdir / f"npm/vec-graph-{version}.tgz"
+    if c.check(main_npm.exists(), f"{main_npm.name} exists"):
+        check_npm_main(c, main_npm, version)
+    print(f"release-dry-run: {c.passed} passed, {c.failed} failed")
+    return 1 if c.failed else 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) not in (2, 3):
+        sys.exit(__doc__.split("\n\n")[1])
+    sys.exit(main(Path(sys.argv[1]).resolve(), Path(sys.argv[2]).resolve() if len(sys.argv) == 3 else None))
