@@ -7,7 +7,7 @@ results=build/test-results
 rm -rf "$results"
 mkdir -p "$results"
 # Every suite that must leave a result; tally.py counts a missing one as a failure.
-echo "build c-unit c-unit-asan swift-swift-testing matrix hnsw-crash dist python python-noext npm-node npm-bun release-dry-run cross-linux-arm64 cross-win32-x64 lint-workflows fuzz-json" > "$results/expected.txt"
+echo "build c-unit c-unit-asan swift-swift-testing matrix hnsw-crash node2vec-quality dist python python-noext npm-node npm-bun release-dry-run cross-linux-arm64 cross-win32-x64 lint-workflows fuzz-json" > "$results/expected.txt"
 
 status=0
 step() { # step NAME COMMAND...: runs COMMAND, its output to the terminal and to NAME.log
@@ -41,6 +41,7 @@ step matrix-log bash scripts/run-matrix.sh
 rm -f "$results/matrix-log.log"
 
 step hnsw-crash /usr/bin/python3 Tests/crash/hnsw_crash.py build/vec_graph
+step node2vec-quality /usr/bin/python3 Tests/node2vec/quality.py build/vec_graph
 step dist-log bash packaging/dist/test.sh "$results"
 rm -f "$results/dist-log.log"
 step python-log bash packaging/python/test.sh "$results"

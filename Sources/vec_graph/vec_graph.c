@@ -43,6 +43,7 @@ int sqlite3_vecgraph_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routin
     if (rc == SQLITE_OK) rc = vg_register_vector_functions(db, kernels);
     if (rc == SQLITE_OK) rc = vg_register_hnsw(db, kernels);
     if (rc == SQLITE_OK) rc = vg_register_graph_functions(db);
+    if (rc == SQLITE_OK) rc = vg_register_node2vec(db, kernels);
     if (rc != SQLITE_OK && pzErrMsg) *pzErrMsg = sqlite3_mprintf("vec_graph: could not register functions: %s", sqlite3_errmsg(db));
     return rc;
 }

@@ -14,6 +14,9 @@ int vg_register_info_functions(sqlite3 *db, const vg_kernels *kernels);
 /* graph_bfs, graph_dfs, graph_shortest_path, graph_components, graph_pagerank (table-valued). */
 int vg_register_graph_functions(sqlite3 *db);
 
+/* node2vec_train: node embeddings from an edge table into an hnsw_index (dot products with kernels). */
+int vg_register_node2vec(sqlite3 *db, const vg_kernels *kernels);
+
 /* The hnsw_index virtual table (HNSW vector index in shadow tables), computing with kernels. */
 int vg_register_hnsw(sqlite3 *db, const vg_kernels *kernels);
 

@@ -25,5 +25,6 @@ void test_blob(void);
 void test_kernels(void);
 void test_graph(void);
 void test_hnsw(void);
+void test_node2vec(void);
 
 #endif

@@ -1,0 +1,186 @@
+/* node2vec_train(edge_table, src_col, dst_col, output_table, dimensions, p, q, num_walks, walk_length,
+ * window, neg_samples, learning_rate, epochs [, seed]): checks every argument and the output index,
+ * loads the edge table with the graph functions' loader, trains (vg_node2vec_train.c) and writes the
+ * vectors (vg_node2vec_output_functions.c); returns the number of nodes embedded. Training polls for
+ * sqlite3_interrupt and progress handlers; nothing is written unless every vector is. */
+#include <math.h>
+#include <string.h>
+
+#include "vg_functions.h"
+#include "vg_node2vec.h"
+#include "vg_graph_sql.h"
+#include "vg_node2vec_sql.h"
+#include "vg_vector.h"
+
+/* Bounds beyond which no useful call lies (and counters stay far from overflow). */
+#define MAX_COUNT 1000000
+#define MIN_PQ 1e-6
+#define MAX_PQ 1e6
+
+enum { ARG_EDGE_TABLE, ARG_SRC, ARG_DST, ARG_OUTPUT, ARG_DIMS, ARG_P, ARG_Q, ARG_NUM_WALKS, ARG_WALK_LENGTH,
+       ARG_WINDOW, ARG_NEG, ARG_RATE, ARG_EPOCHS, ARG_SEED, ARG_COUNT };
+
+static const char *const arg_name[ARG_COUNT] = {"edge_table", "src_col", "dst_col", "output_table", "dimensions",
+                                                "p", "q", "num_walks", "walk_length", "window", "neg_samples",
+                                                "learning_rate", "epochs", "seed"};
+
+static void fail(sqlite3_context *ctx, int rc, char *msg) {
+    sqlite3_result_error(ctx, msg ? msg : VG_NODE2VEC_FNAME ": out of memory", -1);
+    sqlite3_result_error_code(ctx, msg ? rc : SQLITE_NOMEM);
+    sqlite3_free(msg);
+}
+
+static const char *text_arg(sqlite3_value **argv, int i, char **err) {
+    const char *s = sqlite3_value_type(argv[i]) == SQLITE_TEXT ? (const char *)sqlite3_value_text(argv[i]) : NULL;
+    if (!s) *err = sqlite3_mprintf("%s: %s must be a table or column name (TEXT)", VG_NODE2VEC_FNAME, arg_name[i]);
+    return s;
+}
+
+static int count_arg(sqlite3_value **argv, int i, sqlite3_int64 max, uint32_t *out, char **err) {
+    sqlite3_int64 v = sqlite3_value_int64(argv[i]);
+    if (sqlite3_value_type(argv[i]) == SQLITE_INTEGER && v >= 1 && v <= max) {
+        *out = (uint32_t)v;
+        return 1;
+    }
+    *err = sqlite3_mprintf("%s: %s must be an integer from 1 to %lld, got %s", VG_NODE2VEC_FNAME, arg_name[i], max,
+                           sqlite3_value_type(argv[i]) == SQLITE_NULL ? "NULL" : (const char *)sqlite3_value_text(argv[i]));
+    return 0;
+}
+
+/* A number > 0, and within [lo, hi]. */
+static int positive_arg(sqlite3_value **argv, int i, double lo, double hi, double *out, char **err) {
+    int type = sqlite3_value_type(argv[i]);
+    double v = sqlite3_value_double(argv[i]);
+    const char *got = type == SQLITE_NULL ? "NULL" : (const char *)sqlite3_value_text(argv[i]);
+    if ((type != SQLITE_INTEGER && type != SQLITE_FLOAT) || !(v > 0.0))
+        *err = sqlite3_mprintf("%s: %s must be a number > 0, got %s", VG_NODE2VEC_FNAME, arg_name[i], got);
+    else if (!(v >= lo && v <= hi))
+        *err = sqlite3_mprintf("%s: %s must be from %g to %g, got %s", VG_NODE2VEC_FNAME, arg_name[i], lo, hi, got);
+    *out = v;
+    return *err == NULL;
+}
+
+static int read_params(int argc, sqlite3_value **argv, vg_graph_source *src, const char **output,
+                       vg_node2vec_params *p, char **err) {
+    memset(p, 0, sizeof *p);
+    memset(src, 0, sizeof *src);
+    if (!(src->table = text_arg(argv, ARG_EDGE_TABLE, err)) || !(src->src_col = text_arg(argv, ARG_SRC, err)) ||
+        !(src->dst_col = text_arg(argv, ARG_DST, err)) || !(*output = text_arg(argv, ARG_OUTPUT, err)) ||
+        !count_arg(argv, ARG_DIMS, VG_MAX_DIMS, &p->dims, err) ||
+        !positive_arg(argv, ARG_P, MIN_PQ, MAX_PQ, &p->p, err) || !positive_arg(argv, ARG_Q, MIN_PQ, MAX_PQ, &p->q, err) ||
+        !count_arg(argv, ARG_NUM_WALKS, MAX_COUNT, &p->num_walks, err) ||
+        !count_arg(argv, ARG_WALK_LENGTH, MAX_COUNT, &p->walk_length, err) ||
+        !count_arg(argv, ARG_WINDOW, MAX_COUNT, &p->window, err) ||
+        !count_arg(argv, ARG_NEG, MAX_COUNT, &p->neg_samples, err) ||
+        !positive_arg(argv, ARG_RATE, 0.0, 1e6, &p->learning_rate, err) ||
+        !count_arg(argv, ARG_EPOCHS, MAX_COUNT, &p->epochs, err))
+        return 0;
+    p->seed = VG_NODE2VEC_DEFAULT_SEED;
+    if (argc > ARG_SEED && sqlite3_value_type(argv[ARG_SEED]) != SQLITE_NULL) {
+        if (sqlite3_value_type(argv[ARG_SEED]) != SQLITE_INTEGER) {
+            *err = sqlite3_mprintf("%s: seed must be an integer, got %s", VG_NODE2VEC_FNAME,
+                                   (const char *)sqlite3_value_text(argv[ARG_SEED]));
+            return 0;
+        }
+        p->seed = (uint64_t)sqlite3_value_int64(argv[ARG_SEED]);
+    }
+    return 1;
+}
+
+/* The stop callback's state: a cheap statement whose step fails once the connection is interrupted
+ * (sqlite3_interrupt) or a progress handler asks to stop; on SQLite >= 3.41 sqlite3_is_interrupted
+ * answers first, without running anything. SQLite counts a statement's steps from 0 at every run,
+ * so the probe runs ~1,100 VM steps (~10 us): a progress handler called every N <= 1000 steps (as
+ * apps set them for time limits) is called during every poll. */
+#define PROBE_SQL "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 64) SELECT count(*) FROM n"
+
+typedef struct poller {
+    sqlite3 *db;
+    sqlite3_stmt *probe;
+    int rc;
+} poller;
+
+static int should_stop(void *ctx) {
+    poller *pl = ctx;
+#if SQLITE_VERSION_NUMBER >= 3041000
+    if (VG_RUNNING_SQLITE() >= 3041000 && sqlite3_is_interrupted(pl->db)) {
+        pl->rc = SQLITE_INTERRUPT;
+        return 1;
+    }
+#endif
+    sqlite3_step(pl->probe);
+    pl->rc = sqlite3_reset(pl->probe); /* the step's error, if it failed */
+    if (pl->rc == SQLITE_OK) return 0;
+    if (pl->rc != SQLITE_NOMEM) pl->rc = SQLITE_INTERRUPT;
+    return 1;
+}
+
+static int all_finite(const float *v, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(v[i])) return 0;
+    return 1;
+}
+
+/* Trains on the loaded graph into vectors; err set on failure (except out of memory). */
+static int train(sqlite3 *db, const vg_graph *g, const vg_node2vec_params *p, const vg_kernels *k, float *vectors,
+                 char **err) {
+    vg_node2vec_graph ug;
+    if (vg_node2vec_graph_from(g, &ug) != VG_NODE2VEC_OK) return SQLITE_NOMEM;
+    poller pl = {db, NULL, SQLITE_OK};
+    int rc = sqlite3_prepare_v2(db, PROBE_SQL, -1, &pl.probe, NULL);
+    if (rc == SQLITE_OK) {
+        vg_node2vec_status st = vg_node2vec_train(&ug, p, k->dot, should_stop, &pl, vectors);
+        rc = st == VG_NODE2VEC_NOMEM ? SQLITE_NOMEM : st == VG_NODE2VEC_STOPPED ? pl.rc : SQLITE_OK;
+    }
+    sqlite3_finalize(pl.probe);
+    vg_node2vec_graph_free(&ug);
+    if (rc == SQLITE_INTERRUPT) *err = sqlite3_mprintf("%s: interrupted", VG_NODE2VEC_FNAME);
+    if (rc == SQLITE_OK && !all_finite(vectors, (size_t)g->node_count * p->dims)) {
+        *err = sqlite3_mprintf("%s: training diverged (vectors are not finite): lower learning_rate", VG_NODE2VEC_FNAME);
+        rc = SQLITE_ERROR;
+    }
+    return rc;
+}
+
+static void node2vec_train(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+    sqlite3 *db = sqlite3_context_db_handle(ctx);
+    vg_graph_source src;
+    const char *output = NULL;
+    vg_node2vec_params p;
+    char *err = NULL;
+    if (!read_params(argc, argv, &src, &output, &p, &err)) {
+        fail(ctx, SQLITE_ERROR, err);
+        return;
+    }
+    vg_node2vec_output out;
+    vg_graph g;
+    memset(&g, 0, sizeof g);
+    float *vectors = NULL;
+    int rc = vg_node2vec_output_open(db, output, p.dims, &out, &err);
+    if (rc == SQLITE_OK) rc = vg_graph_load(db, VG_NODE2VEC_FNAME, &src, 1, &g, &err);
+    if (rc == SQLITE_OK && g.node_count == 0) {
+        err = sqlite3_mprintf("%s: the graph is empty: %s has no edge with two non-NULL ends", VG_NODE2VEC_FNAME, src.table);
+        rc = SQLITE_ERROR;
+    }
+    if (rc == SQLITE_OK) {
+        vectors = sqlite3_malloc64((sqlite3_uint64)g.node_count * p.dims * sizeof *vectors);
+        rc = vectors ? train(db, &g, &p, sqlite3_user_data(ctx), vectors, &err) : SQLITE_NOMEM;
+    }
+    if (rc == SQLITE_OK) rc = vg_node2vec_output_write(db, &out, &g, vectors, p.dims, &err);
+    if (rc == SQLITE_OK) sqlite3_result_int64(ctx, (sqlite3_int64)g.node_count);
+    else fail(ctx, rc, err);
+    sqlite3_free(vectors);
+    vg_graph_free(&g);
+    vg_node2vec_output_close(&out);
+}
+
+int vg_register_node2vec(sqlite3 *db, const vg_kernels *kernels) {
+    /* it writes: never from a trigger or a view when the running SQLite can say so */
+    int flags = SQLITE_UTF8 | (VG_RUNNING_SQLITE() >= 3030000 ? SQLITE_DIRECTONLY : 0);
+    int rc = sqlite3_create_function_v2(db, "node2vec_train", ARG_COUNT - 1, flags, (void *)kernels, node2vec_train,
+                                        NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function_v2(db, "node2vec_train", ARG_COUNT, flags, (void *)kernels, node2vec_train, NULL,
+                                        NULL, NULL);
+    return rc;
+}
