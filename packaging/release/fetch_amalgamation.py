@@ -2,7 +2,7 @@
 """Role: for CI runners that are online (Windows, macOS, the release's test jobs): download the newest
 SQLite amalgamation named in sqlite-versions/manifest.json (its official zip, whose sha256 the
 manifest pins), check the digest, and put sqlite3.c, sqlite3.h and sqlite3ext.h into DEST. Offline
-machines use amalgamation.sh instead. Standard library only.
+machines use packaging/dist/sqlite-amalgamation.sh instead. Standard library only.
 
 usage: fetch_amalgamation.py DEST"""
 import hashlib

@@ -13,7 +13,7 @@ results=$(mkdir -p "${1:?usage: test-cross.sh RESULTS_DIR}" && cd "$1" && pwd)
 work=$root/build/cross
 started=$SECONDS
 bash "$here/cross-deps.sh"
-bash "$here/amalgamation.sh" "$work/sqlite"
+bash "$root/packaging/dist/sqlite-amalgamation.sh" "$work/sqlite"
 sqlite=$(sed -n 's/^#define SQLITE_VERSION  *"\(.*\)"$/\1/p' "$work/sqlite/sqlite3.h")
 x64_kernel=$(grep -qw avx2 /proc/cpuinfo && grep -qw fma /proc/cpuinfo && echo avx2 || echo sse)
 wine=$(command -v wine64 || echo /usr/lib/wine/wine64)

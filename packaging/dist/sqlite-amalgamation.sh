@@ -7,17 +7,17 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
-dest=${1:?usage: amalgamation.sh DEST}
+dest=${1:?usage: sqlite-amalgamation.sh DEST}
 mirror=${VG_SQLITE_MIRROR:-$root/.cache/mirror}
 list=$root/sqlite-versions/local-sources.tsv
-die() { echo "amalgamation: $*" >&2; exit 1; }
+die() { echo "sqlite-amalgamation: $*" >&2; exit 1; }
 
 read -r version file want subdir < <(awk -F'\t' '!/^#/ && $4 == "source-tree" { print $1, $2, $3, $5 }' "$list" \
   | sort -V | tail -n 1)
 [[ -n ${version:-} ]] || die "no source-tree release in $list"
 header_version() { sed -n 's/^#define SQLITE_VERSION  *"\(.*\)"$/\1/p' "$1/sqlite3.h" 2>/dev/null; }
 if [[ -f $dest/sqlite3.c && $(header_version "$dest") == "$version" ]]; then
-  echo "amalgamation: $dest already holds SQLite $version"
+  echo "sqlite-amalgamation: $dest already holds SQLite $version"
   exit 0
 fi
 
@@ -43,4 +43,4 @@ fi
 # sqlite3.c last, so a half-copied folder is never taken for a finished one.
 cp "$work/sqlite3.h" "$work/sqlite3ext.h" "$dest/"
 cp "$work/sqlite3.c" "$dest/.sqlite3.c.$$" && mv -f "$dest/.sqlite3.c.$$" "$dest/sqlite3.c"
-echo "amalgamation: SQLite $version (from $from) in $dest"
+echo "sqlite-amalgamation: SQLite $version (from $from) in $dest"
