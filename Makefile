@@ -37,7 +37,7 @@ ASAN_FLAGS := $(shell grep -v '^\#' sanitizers/asan.cflags)
 
 LOADABLE := build/vec_graph.$(EXT)
 
-.PHONY: all test test-c test-c-asan test-swift matrix provision deps venv fixtures bench bench-graph bench-node2vec npm wheel dist release-dry-run test-cross lint-workflows fuzz clean
+.PHONY: all test test-c test-c-asan test-swift matrix provision deps venv fixtures bench bench-hnsw bench-graph bench-node2vec npm wheel dist release-dry-run test-cross lint-workflows fuzz clean
 
 all: $(LOADABLE)
 
@@ -88,6 +88,10 @@ fixtures: venv
 
 bench: $(LOADABLE) venv
 	@bash bench/run.sh
+
+# hnsw_index vs hnswlib and sqlite-vec (100k x 128; ARGS=--small for 20k)
+bench-hnsw: $(LOADABLE)
+	@bash bench/hnsw_run.sh $(ARGS)
 
 # node2vec_train vs pecanpy (planted partition, accuracy and time)
 bench-node2vec: $(LOADABLE)

@@ -1,14 +1,21 @@
 /* HNSW graph changes: insertion (Malkov & Yashunin, algorithm 1 with the neighbour-selection
  * heuristic of algorithm 4) and deletion with neighbour repair, so no link ever dangles. */
 #include <stdlib.h>
-#include <string.h>
 
 #include "vg_hnsw_internal.h"
 
-static int compare_items(const void *a, const void *b) {
-    const vg_hnsw_item *x = a, *y = b;
-    if (x->d != y->d) return x->d < y->d ? -1 : 1;
-    return x->slot < y->slot ? -1 : x->slot > y->slot;
+static int item_before(vg_hnsw_item a, vg_hnsw_item b) {
+    return a.d < b.d || (a.d == b.d && a.slot < b.slot);
+}
+
+/* Sorts the n (at most 4*m + 2) items ascending by (distance, slot): insertion sort, as n is small. */
+static void sort_items(vg_hnsw_item *c, size_t n) {
+    for (size_t i = 1; i < n; i++) {
+        vg_hnsw_item x = c[i];
+        size_t j = i;
+        for (; j > 0 && item_before(x, c[j - 1]); j--) c[j] = c[j - 1];
+        c[j] = x;
+    }
 }
 
 /* Distance between two stored nodes. */
@@ -22,7 +29,7 @@ static double node_dist(const vg_hnsw_graph *g, uint32_t a, uint32_t b) {
 static void select_neighbors(const vg_hnsw_graph *g, const vg_hnsw_item *c, size_t n, int max, int keep_at_least,
                              uint32_t *list) {
     uint32_t kept = 0;
-    unsigned char *taken = calloc(n ? n : 1, 1);
+    unsigned char *taken = keep_at_least > 0 ? calloc(n ? n : 1, 1) : NULL;
     for (size_t i = 0; i < n && kept < (uint32_t)max; i++) {
         int good = 1;
         for (uint32_t j = 0; j < kept && good; j++)
@@ -50,7 +57,7 @@ static int connect(vg_hnsw_graph *g, uint32_t n, uint32_t s, int level, vg_hnsw_
     size_t m = 0;
     for (uint32_t i = 1; i <= list[0]; i++) scratch[m++] = (vg_hnsw_item){node_dist(g, n, list[i]), list[i]};
     scratch[m++] = (vg_hnsw_item){node_dist(g, n, s), s};
-    qsort(scratch, m, sizeof *scratch, compare_items);
+    sort_items(scratch, m);
     select_neighbors(g, scratch, m, cap, 0, list);
     return 0;
 }
@@ -65,9 +72,8 @@ vg_hnsw_rc vg_hnsw_insert(vg_hnsw_graph *g, int64_t rowid, const float *v) {
         g->max_level = level;
         return VG_HNSW_OK;
     }
-    size_t room = (size_t)(g->p.ef_construction > g->m0 ? g->p.ef_construction : g->m0) + 1;
-    vg_hnsw_item *found = malloc(room * sizeof *found), *scratch = malloc(room * sizeof *scratch);
-    vg_hnsw_rc rc = found && scratch ? VG_HNSW_OK : VG_HNSW_NOMEM;
+    vg_hnsw_item *scratch = malloc((size_t)(g->m0 + 1) * sizeof *scratch);
+    vg_hnsw_rc rc = scratch ? VG_HNSW_OK : VG_HNSW_NOMEM;
     const float *q = vg_hnsw_vec(g, s);
     float qn = g->norm2[s];
     uint32_t ep = g->entry;
@@ -77,16 +83,16 @@ vg_hnsw_rc vg_hnsw_insert(vg_hnsw_graph *g, int64_t rowid, const float *v) {
             rc = VG_HNSW_NOMEM;
             break;
         }
+        /* the candidates, nearest first; g->res is not searched again before they are used */
+        vg_hnsw_heap_sort_items(&g->res);
+        const vg_hnsw_item *found = g->res.items;
         size_t n = g->res.count;
-        memcpy(found, g->res.items, n * sizeof *found);
-        qsort(found, n, sizeof *found, compare_items);
         ep = found[0].slot;
         uint32_t *list = vg_hnsw_list(g, s, l);
         select_neighbors(g, found, n, g->p.m, 0, list);
         for (uint32_t i = 1; i <= list[0] && rc == VG_HNSW_OK; i++)
             if (connect(g, list[i], s, l, scratch) != 0) rc = VG_HNSW_NOMEM;
     }
-    free(found);
     free(scratch);
     if (rc == VG_HNSW_OK && level > g->max_level) {
         g->entry = s;
@@ -112,7 +118,7 @@ static int repair(vg_hnsw_graph *g, uint32_t p, uint32_t x, int level, vg_hnsw_i
             scratch[n++] = (vg_hnsw_item){node_dist(g, p, c), c};
         }
     }
-    qsort(scratch, n, sizeof *scratch, compare_items);
+    sort_items(scratch, n);
     select_neighbors(g, scratch, n, vg_hnsw_max_links(&g->p, level), before - 1, list);
     return vg_hnsw_mark_dirty(g, p);
 }

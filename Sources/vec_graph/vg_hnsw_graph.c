@@ -16,13 +16,19 @@ vg_hnsw_graph *vg_hnsw_graph_new(const vg_hnsw_params *params, const vg_kernels 
     g->entry = VG_HNSW_NO_SLOT;
     g->max_level = -1;
     g->res.max = 1;
+    g->fresh = malloc((size_t)g->m0 * sizeof *g->fresh);
+    if (!g->fresh) {
+        free(g);
+        return NULL;
+    }
     return g;
 }
 
 void vg_hnsw_graph_free(vg_hnsw_graph *g) {
     if (!g) return;
-    for (size_t i = 0; i < g->slots; i++) free(g->links[i]);
-    free(g->links);
+    for (size_t i = 0; i < g->slots; i++) free(g->upper[i]);
+    free(g->upper);
+    free(g->level0);
     free(g->rowid);
     free(g->level);
     free(g->norm2);
@@ -31,10 +37,10 @@ void vg_hnsw_graph_free(vg_hnsw_graph *g) {
     free(g->visited);
     free(g->dirty_mark);
     free(g->dirty);
+    free(g->fresh);
     vg_hnsw_map_free(&g->map);
     vg_hnsw_heap_free(&g->cand);
     vg_hnsw_heap_free(&g->res);
-    vg_hnsw_heap_free(&g->scratch);
     free(g);
 }
 
@@ -177,7 +183,7 @@ static int reserve_slot(vg_hnsw_graph *g) {
     GROW(rowid);
     GROW(level);
     GROW(norm2);
-    GROW(links);
+    GROW(upper);
     GROW(free_slots);
     GROW(visited);
     GROW(dirty_mark);
@@ -185,6 +191,9 @@ static int reserve_slot(vg_hnsw_graph *g) {
     float *v = realloc(g->vectors, cap * dims * sizeof(float));
     if (!v) return -1;
     g->vectors = v;
+    uint32_t *l0 = realloc(g->level0, cap * (size_t)(1 + g->m0) * sizeof(uint32_t));
+    if (!l0) return -1;
+    g->level0 = l0;
     memset(g->visited + g->cap, 0, (cap - g->cap) * sizeof g->visited[0]);
     memset(g->dirty_mark + g->cap, 0, cap - g->cap);
     g->cap = cap;
@@ -194,27 +203,27 @@ static int reserve_slot(vg_hnsw_graph *g) {
 /* A slot holding rowid, level and v with empty links, registered in the map; VG_HNSW_NO_SLOT when
  * out of memory. */
 static uint32_t new_slot(vg_hnsw_graph *g, int64_t rowid, int level, const float *v) {
-    size_t words = (size_t)(1 + g->m0) + (size_t)level * (size_t)(1 + g->p.m);
-    uint32_t *links = calloc(words, sizeof *links);
-    if (!links) return VG_HNSW_NO_SLOT;
+    uint32_t *upper = NULL;
+    if (level > 0 && !(upper = calloc((size_t)level * (size_t)(1 + g->p.m), sizeof *upper))) return VG_HNSW_NO_SLOT;
     uint32_t s;
     if (g->n_free) {
         s = g->free_slots[g->n_free - 1];
     } else if (reserve_slot(g) == 0) {
         s = (uint32_t)g->slots;
     } else {
-        free(links);
+        free(upper);
         return VG_HNSW_NO_SLOT;
     }
     if (vg_hnsw_map_put(&g->map, rowid, s) != 0) {
-        free(links);
+        free(upper);
         return VG_HNSW_NO_SLOT;
     }
     if (g->n_free) g->n_free--;
     else g->slots++;
     g->rowid[s] = rowid;
     g->level[s] = level;
-    g->links[s] = links;
+    g->upper[s] = upper;
+    vg_hnsw_list(g, s, 0)[0] = 0;
     memcpy(g->vectors + (size_t)s * (size_t)g->p.dims, v, (size_t)g->p.dims * sizeof(float));
     g->norm2[s] = vg_hnsw_norm2(g, v);
     g->dirty_mark[s] = 0;
@@ -227,8 +236,8 @@ uint32_t vg_hnsw_add_slot(vg_hnsw_graph *g, int64_t rowid, int level, const floa
 
 void vg_hnsw_free_slot(vg_hnsw_graph *g, uint32_t s) {
     vg_hnsw_map_remove(&g->map, g->rowid[s]);
-    free(g->links[s]);
-    g->links[s] = NULL;
+    free(g->upper[s]);
+    g->upper[s] = NULL;
     g->level[s] = -1;
     g->free_slots[g->n_free++] = s;
 }

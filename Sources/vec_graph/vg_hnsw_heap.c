@@ -53,11 +53,12 @@ vg_hnsw_item vg_hnsw_heap_pop(vg_hnsw_heap *h) {
     return top;
 }
 
-static int compare_items(const void *a, const void *b) {
-    const vg_hnsw_item *x = a, *y = b;
-    return less(*x, *y) ? -1 : less(*y, *x) ? 1 : 0;
-}
-
 void vg_hnsw_heap_sort_items(vg_hnsw_heap *h) {
-    if (h->count > 1) qsort(h->items, h->count, sizeof h->items[0], compare_items);
+    size_t n = h->count;
+    /* heapsort: each pop frees the last position, where the item just popped (the largest left) goes */
+    while (h->count > 1) {
+        vg_hnsw_item top = vg_hnsw_heap_pop(h);
+        h->items[h->count] = top;
+    }
+    h->count = n;
 }

@@ -22,7 +22,7 @@ void vg_hnsw_heap_free(vg_hnsw_heap *h);
 int vg_hnsw_heap_push(vg_hnsw_heap *h, double d, uint32_t slot);
 /* Removes and returns the top item; the heap must not be empty. */
 vg_hnsw_item vg_hnsw_heap_pop(vg_hnsw_heap *h);
-/* Sorts the items ascending by (distance, slot) in place; the heap is no longer a heap. */
+/* Sorts the items of a max-heap ascending by (distance, slot) in place; the heap is no longer a heap. */
 void vg_hnsw_heap_sort_items(vg_hnsw_heap *h);
 
 #endif

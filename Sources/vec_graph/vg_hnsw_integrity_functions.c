@@ -1,8 +1,8 @@
-/* PRAGMA integrity_check for hnsw_index (SQLite >= 3.44 calls xIntegrity): reads the shadow tables
- * directly, not the cached graph, and reports the first damage found: a vector of the wrong length
- * or not finite, a level outside 0..16, a node without its neighbour row (or the reverse), a
- * neighbour list that does not parse, a dangling neighbour, a link above the neighbour's level, a
- * self-link, or an entry point that is missing or not on the top level. */
+/* PRAGMA integrity_check for hnsw_index (SQLite >= 3.44 calls xIntegrity): flushes the dirty lists,
+ * then reads the shadow tables directly, not the cached graph, and reports the first damage found: a
+ * vector of the wrong length or not finite, a level outside 0..16, a node without its neighbour row
+ * (or the reverse), a neighbour list that does not parse, a dangling neighbour, a link above the
+ * neighbour's level, a self-link, or an entry point that is missing or not on the top level. */
 #include "vg_hnsw_codec.h"
 #include "vg_hnsw_map.h"
 #include "vg_hnsw_vtab.h"
@@ -109,7 +109,9 @@ int vg_hnsw_integrity(sqlite3_vtab *tab, const char *schema, const char *name, i
     (void)name;
     (void)flags;
     check c = {(vg_hnsw_vtab *)tab, {0}, -1, NULL};
-    int rc = check_nodes(&c);
+    /* inside a write transaction, the changes not yet flushed belong in what is checked */
+    int rc = vg_hnsw_store_flush(c.vt);
+    if (rc == SQLITE_OK) rc = check_nodes(&c);
     if (rc == SQLITE_OK && !c.problem) rc = check_edges(&c);
     if (rc == SQLITE_OK && !c.problem) rc = check_entry(&c);
     vg_hnsw_map_free(&c.levels);

@@ -7,8 +7,9 @@
 #include "vg_hnsw_map.h"
 
 /* Nodes live in slots; a deleted node's slot goes on a free list and is reused. Vectors sit in one
- * array (slot * dims), so growing it never leaves a dangling pointer behind. Each slot's links are
- * one array: level 0 holds a count and 2*m slots, each higher level a count and m slots. */
+ * array (slot * dims) and level-0 lists in another (slot * (1 + 2*m): a count and 2*m slots), so a
+ * search reaches both without chasing a pointer and growing them never leaves one dangling. The
+ * lists of levels 1..L of a node above level 0 are one array of its own: a count and m slots each. */
 struct vg_hnsw_graph {
     vg_hnsw_params p;
     const vg_kernels *k;
@@ -18,7 +19,8 @@ struct vg_hnsw_graph {
     int *level; /* -1: a free slot */
     float *norm2;
     float *vectors;
-    uint32_t **links;
+    uint32_t *level0;
+    uint32_t **upper; /* NULL for a node on level 0 */
     uint32_t *free_slots;
     size_t n_free;
     vg_hnsw_map map;
@@ -29,12 +31,20 @@ struct vg_hnsw_graph {
     unsigned char *dirty_mark;
     uint32_t *dirty;
     size_t n_dirty, cap_dirty;
-    vg_hnsw_heap cand, res, scratch;
+    vg_hnsw_heap cand, res;
+    uint32_t *fresh; /* 2*m slots: a search's not yet visited neighbours of one node */
 };
+
+#if defined(__GNUC__) || defined(__clang__)
+#define VG_HNSW_PREFETCH(p) __builtin_prefetch(p)
+#else
+#define VG_HNSW_PREFETCH(p) ((void)(p))
+#endif
 
 /* The list of slot on level: list[0] is the count, list[1..] the neighbour slots. */
 static inline uint32_t *vg_hnsw_list(const vg_hnsw_graph *g, uint32_t slot, int level) {
-    return g->links[slot] + (level == 0 ? 0 : (size_t)(1 + g->m0) + (size_t)(level - 1) * (size_t)(1 + g->p.m));
+    if (level == 0) return g->level0 + (size_t)slot * (size_t)(1 + g->m0);
+    return g->upper[slot] + (size_t)(level - 1) * (size_t)(1 + g->p.m);
 }
 
 static inline const float *vg_hnsw_vec(const vg_hnsw_graph *g, uint32_t slot) {

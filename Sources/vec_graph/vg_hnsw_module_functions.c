@@ -72,9 +72,14 @@ static int hnsw_begin(sqlite3_vtab *tab) {
     return SQLITE_OK;
 }
 
+/* COMMIT's first phase: the dirty lists go to the shadow tables, or the commit fails (and rolls
+ * back) when a write broke the transaction. */
 static int hnsw_sync(sqlite3_vtab *tab) {
-    (void)tab;
-    return SQLITE_OK;
+    vg_hnsw_vtab *vt = (vg_hnsw_vtab *)tab;
+    if (vt->broken)
+        return vg_hnsw_error(vt, SQLITE_ABORT, "%s: an earlier write of this transaction failed; it was rolled back",
+                             vt->name);
+    return vg_hnsw_store_flush(vt);
 }
 
 static int hnsw_commit(sqlite3_vtab *tab) {
@@ -82,23 +87,33 @@ static int hnsw_commit(sqlite3_vtab *tab) {
     return SQLITE_OK;
 }
 
-/* The shadow tables are rolled back by SQLite itself; the cached graph cannot be, so it goes. */
-static int hnsw_rollback(sqlite3_vtab *tab) {
+/* The shadow tables are rolled back by SQLite itself; the cached graph cannot be, so it goes, with
+ * whatever it had not flushed (which belonged to what is being rolled back). */
+static int hnsw_rollback_to(sqlite3_vtab *tab, int n) {
+    (void)n;
     vg_hnsw_vtab *vt = (vg_hnsw_vtab *)tab;
     vg_hnsw_store_invalidate(vt);
-    vt->bumped = 0;
+    vt->bumped = vt->entry_moved = 0;
     return SQLITE_OK;
 }
 
+/* A whole rollback also ends a transaction that a failed flush had broken. */
+static int hnsw_rollback(sqlite3_vtab *tab) {
+    ((vg_hnsw_vtab *)tab)->broken = 0;
+    return hnsw_rollback_to(tab, 0);
+}
+
+/* A savepoint (or a statement that may need undoing) begins: the tables must match the graph then,
+ * since ROLLBACK TO restores them to this moment and the graph is reloaded from them. */
 static int hnsw_savepoint(sqlite3_vtab *tab, int n) {
+    (void)n;
+    return vg_hnsw_store_flush((vg_hnsw_vtab *)tab);
+}
+
+static int hnsw_release(sqlite3_vtab *tab, int n) {
     (void)tab;
     (void)n;
     return SQLITE_OK;
-}
-
-static int hnsw_rollback_to(sqlite3_vtab *tab, int n) {
-    (void)n;
-    return hnsw_rollback(tab);
 }
 
 #if SQLITE_VERSION_NUMBER >= 3026000
@@ -113,7 +128,7 @@ static int hnsw_shadow_name(const char *suffix) {
     .xFilter = vg_hnsw_filter, .xNext = vg_hnsw_next, .xEof = vg_hnsw_eof, .xColumn = vg_hnsw_column,         \
     .xRowid = vg_hnsw_rowid, .xUpdate = vg_hnsw_update, .xBegin = hnsw_begin, .xSync = hnsw_sync,             \
     .xCommit = hnsw_commit, .xRollback = hnsw_rollback, .xRename = hnsw_rename, .xSavepoint = hnsw_savepoint, \
-    .xRelease = hnsw_savepoint, .xRollbackTo = hnsw_rollback_to
+    .xRelease = hnsw_release, .xRollbackTo = hnsw_rollback_to
 
 /* One struct per module version: SQLite reads only the fields of the version it is told. */
 static const sqlite3_module module_v2 = {.iVersion = 2, HNSW_METHODS};

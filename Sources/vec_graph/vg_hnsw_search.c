@@ -22,6 +22,22 @@ uint32_t vg_hnsw_greedy(vg_hnsw_graph *g, const float *q, float qn, uint32_t ep,
     return ep;
 }
 
+/* Moves the not yet visited neighbours of slot on level into g->fresh, marking them visited and
+ * prefetching their vectors, so the distance loop that follows finds them in cache. Returns how many. */
+static uint32_t fresh_neighbours(vg_hnsw_graph *g, uint32_t slot, int level) {
+    const uint32_t *list = vg_hnsw_list(g, slot, level);
+    uint32_t n = 0, epoch = g->epoch;
+    for (uint32_t i = 1; i <= list[0]; i++) VG_HNSW_PREFETCH(&g->visited[list[i]]);
+    for (uint32_t i = 1; i <= list[0]; i++) {
+        uint32_t s = list[i];
+        if (g->visited[s] == epoch) continue;
+        g->visited[s] = epoch;
+        VG_HNSW_PREFETCH(vg_hnsw_vec(g, s));
+        g->fresh[n++] = s;
+    }
+    return n;
+}
+
 int vg_hnsw_search_layer(vg_hnsw_graph *g, const float *q, float qn, uint32_t ep, int ef, int level,
                          const unsigned char *allowed) {
     vg_hnsw_heap *cand = &g->cand, *res = &g->res;
@@ -34,14 +50,15 @@ int vg_hnsw_search_layer(vg_hnsw_graph *g, const float *q, float qn, uint32_t ep
     while (cand->count) {
         vg_hnsw_item c = vg_hnsw_heap_pop(cand);
         if (res->count >= (size_t)ef && c.d > res->items[0].d) break;
-        const uint32_t *list = vg_hnsw_list(g, c.slot, level);
-        for (uint32_t i = 1; i <= list[0]; i++) {
-            uint32_t s = list[i];
-            if (g->visited[s] == g->epoch) continue;
-            g->visited[s] = g->epoch;
+        uint32_t n = fresh_neighbours(g, c.slot, level);
+        for (uint32_t i = 0; i < n; i++) {
+            uint32_t s = g->fresh[i];
+            /* the next vector's second cache line (its first was fetched with the list) */
+            if (i + 1 < n && g->p.dims > 16) VG_HNSW_PREFETCH(vg_hnsw_vec(g, g->fresh[i + 1]) + 16);
             double ds = vg_hnsw_dist_query(g, q, qn, s);
             if (res->count < (size_t)ef || ds < res->items[0].d) {
                 if (vg_hnsw_heap_push(cand, ds, s) != 0) return -1;
+                VG_HNSW_PREFETCH(vg_hnsw_list(g, cand->items[0].slot, level));
                 if (!allowed || allowed[s]) {
                     if (vg_hnsw_heap_push(res, ds, s) != 0) return -1;
                     if (res->count > (size_t)ef) vg_hnsw_heap_pop(res);

@@ -10,6 +10,7 @@
  * its vector. */
 #include <math.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "vg_hnsw_codec.h"
@@ -235,6 +236,9 @@ static int load_entry(vg_hnsw_vtab *vt, vg_hnsw_graph *g) {
 
 int vg_hnsw_store_graph(vg_hnsw_vtab *vt) {
     sqlite3_int64 generation = vt->generation;
+    if (vt->broken)
+        return vg_hnsw_error(vt, SQLITE_ABORT, "%s: writing the index failed earlier in this transaction: roll it back",
+                             vt->name);
     /* A connection that wrote in this transaction holds the write lock: nobody else changed anything. */
     if (vt->graph && vt->bumped) return SQLITE_OK;
     int rc = read_generation(vt, &generation);
@@ -307,32 +311,54 @@ static int write_entry(vg_hnsw_vtab *vt) {
     return run(vt, s);
 }
 
-int vg_hnsw_store_flush(vg_hnsw_vtab *vt, int entry_moved) {
+static int compare_rowids(const void *a, const void *b) {
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Writes the dirty nodes' lists in rowid order (B-tree appends rather than scattered inserts). */
+static int write_dirty(vg_hnsw_vtab *vt) {
     vg_hnsw_graph *g = vt->graph;
-    sqlite3_stmt *s;
+    size_t n = vg_hnsw_dirty_count(g), cap = 0;
+    sqlite3_stmt *s = NULL;
     int rc = statement(vt, VG_HNSW_SQL_EDGES_WRITE, &s);
+    int64_t *ids = sqlite3_malloc64((n ? n : 1) * sizeof *ids);
     unsigned char *buf = NULL;
-    size_t cap = 0;
-    for (size_t i = 0; rc == SQLITE_OK && i < vg_hnsw_dirty_count(g); i++) {
-        int64_t id = vg_hnsw_dirty_rowid(g, i);
-        size_t n = vg_hnsw_links_encode(g, id, buf, cap);
-        if (n > cap) {
+    if (!ids) rc = SQLITE_NOMEM;
+    for (size_t i = 0; rc == SQLITE_OK && i < n; i++) ids[i] = vg_hnsw_dirty_rowid(g, i);
+    if (rc == SQLITE_OK) qsort(ids, n, sizeof *ids, compare_rowids);
+    for (size_t i = 0; rc == SQLITE_OK && i < n; i++) {
+        size_t len = vg_hnsw_links_encode(g, ids[i], buf, cap);
+        if (len > cap) {
             sqlite3_free(buf);
-            cap = n > 1024 ? n : 1024;
-            buf = sqlite3_malloc64(cap);
-            if (!buf) {
+            cap = len > 1024 ? len : 1024;
+            if (!(buf = sqlite3_malloc64(cap))) {
                 rc = SQLITE_NOMEM;
                 break;
             }
-            n = vg_hnsw_links_encode(g, id, buf, cap);
+            len = vg_hnsw_links_encode(g, ids[i], buf, cap);
         }
-        sqlite3_bind_int64(s, 1, id);
-        sqlite3_bind_blob(s, 2, buf, (int)n, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 1, ids[i]);
+        sqlite3_bind_blob(s, 2, buf, (int)len, SQLITE_STATIC);
         rc = run(vt, s);
     }
     sqlite3_free(buf);
-    if (rc == SQLITE_OK && entry_moved) rc = write_entry(vt);
-    vg_hnsw_dirty_clear(g);
+    sqlite3_free(ids);
+    return rc;
+}
+
+int vg_hnsw_store_flush(vg_hnsw_vtab *vt) {
+    if (!vt->graph || (vg_hnsw_dirty_count(vt->graph) == 0 && !vt->entry_moved)) return SQLITE_OK;
+    int rc = write_dirty(vt);
+    if (rc == SQLITE_OK && vt->entry_moved) rc = write_entry(vt);
+    if (rc == SQLITE_OK) {
+        vg_hnsw_dirty_clear(vt->graph);
+        vt->entry_moved = 0;
+    } else {
+        /* some lists were written, others not: only a rollback can make the tables whole again */
+        vg_hnsw_store_invalidate(vt);
+        vt->broken = 1;
+    }
     return rc;
 }
 

@@ -39,7 +39,9 @@ typedef struct vg_hnsw_vtab {
      * on rollback, reloaded when another connection committed (the stored generation moved). */
     vg_hnsw_graph *graph;
     sqlite3_int64 generation;
-    int bumped; /* this transaction already advanced the stored generation */
+    int bumped;      /* this transaction already advanced the stored generation */
+    int entry_moved; /* the entry point changed since the last flush */
+    int broken;      /* a flush failed half-way: the transaction can only roll back */
     sqlite3_stmt *stmt[VG_HNSW_SQL_COUNT];
 } vg_hnsw_vtab;
 
@@ -61,8 +63,10 @@ int vg_hnsw_store_bump(vg_hnsw_vtab *vt);
 /* Writes a new node's row, or deletes a node's rows. */
 int vg_hnsw_store_insert_node(vg_hnsw_vtab *vt, sqlite3_int64 rowid, int level, const float *v);
 int vg_hnsw_store_delete_node(vg_hnsw_vtab *vt, sqlite3_int64 rowid);
-/* Writes the lists of every dirty node and the entry point if it moved, then clears the dirty list. */
-int vg_hnsw_store_flush(vg_hnsw_vtab *vt, int entry_moved);
+/* Writes the lists of every dirty node (once each, in rowid order) and the entry point if it moved,
+ * then clears the dirty list. Called before the tables must match the graph: at a savepoint (so
+ * ROLLBACK TO finds them as they were), before COMMIT, before PRAGMA integrity_check. */
+int vg_hnsw_store_flush(vg_hnsw_vtab *vt);
 /* The stored vector of rowid as a SQL result on ctx (NULL when absent). */
 int vg_hnsw_store_result_vector(vg_hnsw_vtab *vt, sqlite3_int64 rowid, sqlite3_context *ctx);
 /* A statement on a shadow table ("%s" in fmt stands for the quoted schema and table prefix). */

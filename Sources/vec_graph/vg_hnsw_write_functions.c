@@ -1,35 +1,35 @@
-/* hnsw_index's INSERT, UPDATE and DELETE: each checks its input before changing anything, changes the
- * cached graph, then writes the new node and every relinked node to the shadow tables in the user's
- * transaction. When a write fails half-way the cache is dropped (the statement's rollback restores
- * the tables, and the next use reloads from them). */
+/* hnsw_index's INSERT, UPDATE and DELETE: each checks its input before changing anything, writes the
+ * node's own row of {name}_nodes (and {name}_edges when deleting), then changes the cached graph. The
+ * relinked neighbour lists stay dirty in memory until the next flush (a savepoint, COMMIT), so a node
+ * relinked by many inserts of one transaction is written once. A graph change can only fail half-way
+ * for want of memory: the cache is dropped, and SQLite, seeing SQLITE_NOMEM, rolls back the statement
+ * (to tables flushed when it began) or the transaction; the next use reloads from the tables. */
 #include "vg_hnsw_vtab.h"
 
-/* Applies a graph change's result: on failure drops the cache; on success flushes the changed lists. */
-static int finish(vg_hnsw_vtab *vt, vg_hnsw_rc r, int had_entry, int64_t old_entry, int rc) {
-    if (rc == SQLITE_OK && r != VG_HNSW_OK) rc = SQLITE_NOMEM;
-    if (rc == SQLITE_OK) {
-        int64_t entry = 0;
-        int has_entry = vg_hnsw_entry(vt->graph, &entry);
-        rc = vg_hnsw_store_flush(vt, has_entry != had_entry || entry != old_entry);
+/* Applies a graph change's result: on failure drops the cache; on success notes an entry move. */
+static int finish(vg_hnsw_vtab *vt, vg_hnsw_rc r, int had_entry, int64_t old_entry) {
+    if (r != VG_HNSW_OK) {
+        vg_hnsw_store_invalidate(vt);
+        return SQLITE_NOMEM;
     }
-    if (rc != SQLITE_OK) vg_hnsw_store_invalidate(vt);
-    return rc;
+    int64_t entry = 0;
+    int has_entry = vg_hnsw_entry(vt->graph, &entry);
+    if (has_entry != had_entry || entry != old_entry) vt->entry_moved = 1;
+    return SQLITE_OK;
 }
 
 static int remove_node(vg_hnsw_vtab *vt, sqlite3_int64 rowid) {
     int64_t old_entry = 0;
     int had_entry = vg_hnsw_entry(vt->graph, &old_entry);
-    vg_hnsw_rc r = vg_hnsw_delete(vt->graph, rowid);
-    int rc = r == VG_HNSW_OK ? vg_hnsw_store_delete_node(vt, rowid) : SQLITE_OK;
-    return finish(vt, r, had_entry, old_entry, rc);
+    int rc = vg_hnsw_store_delete_node(vt, rowid);
+    return rc == SQLITE_OK ? finish(vt, vg_hnsw_delete(vt->graph, rowid), had_entry, old_entry) : rc;
 }
 
 static int add_node(vg_hnsw_vtab *vt, sqlite3_int64 rowid, const float *v) {
     int64_t old_entry = 0;
     int had_entry = vg_hnsw_entry(vt->graph, &old_entry);
-    vg_hnsw_rc r = vg_hnsw_insert(vt->graph, rowid, v);
-    int rc = r == VG_HNSW_OK ? vg_hnsw_store_insert_node(vt, rowid, vg_hnsw_level(vt->graph, rowid), v) : SQLITE_OK;
-    return finish(vt, r, had_entry, old_entry, rc);
+    int rc = vg_hnsw_store_insert_node(vt, rowid, vg_hnsw_level_for(&vt->params, rowid), v);
+    return rc == SQLITE_OK ? finish(vt, vg_hnsw_insert(vt->graph, rowid, v), had_entry, old_entry) : rc;
 }
 
 /* The rowid of an INSERT or of an UPDATE's new row: an integer, not NULL. */

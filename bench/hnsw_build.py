@@ -1,0 +1,93 @@
+"""One index build of the HNSW benchmark, run in a child process so its peak memory is its own.
+Prints one JSON line: build seconds, peak RSS before and after the build (KiB, ru_maxrss), file bytes.
+
+  hnsw_build.py vec_graph  base.npy out.db    EXTENSION M EF_CONSTRUCTION SEED
+  hnsw_build.py hnswlib    base.npy out.bin   -         M EF_CONSTRUCTION SEED
+  hnsw_build.py sqlite-vec base.npy out.db    -         (the rest ignored)
+
+vec_graph: CREATE VIRTUAL TABLE ... USING hnsw_index, every INSERT in one transaction, COMMIT (the
+time includes writing the shadow tables). hnswlib: init_index + add_items on one thread + save_index
+(the time excludes saving). sqlite-vec: a vec0 table filled in one transaction."""
+import json
+import os
+import resource
+import sqlite3
+import sys
+import time
+
+import numpy as np
+
+
+def peak_kib():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def connect(path, extension=None):
+    if os.path.exists(path):
+        os.remove(path)
+    db = sqlite3.connect(path, isolation_level=None)
+    db.enable_load_extension(True)
+    if extension:
+        db.load_extension(extension)
+    else:
+        import sqlite_vec
+        sqlite_vec.load(db)
+    db.enable_load_extension(False)
+    return db
+
+
+def fill(db, base):
+    db.execute("BEGIN")
+    db.executemany("INSERT INTO idx(rowid, vector) VALUES (?, ?)",
+                   ((i + 1, row.tobytes()) for i, row in enumerate(base)))
+    db.execute("COMMIT")
+
+
+def build_vec_graph(base, out, extension, m, efc):
+    db = connect(out, extension)
+    start = time.perf_counter()
+    db.execute(f"CREATE VIRTUAL TABLE idx USING hnsw_index(dimensions={base.shape[1]}, metric='l2', "
+               f"m={m}, ef_construction={efc})")
+    fill(db, base)
+    seconds = time.perf_counter() - start
+    db.close()
+    return seconds
+
+
+def build_sqlite_vec(base, out):
+    db = connect(out)
+    start = time.perf_counter()
+    db.execute(f"CREATE VIRTUAL TABLE idx USING vec0(vector float[{base.shape[1]}])")
+    fill(db, base)
+    seconds = time.perf_counter() - start
+    db.close()
+    return seconds
+
+
+def build_hnswlib(base, out, m, efc, seed):
+    import hnswlib
+    start = time.perf_counter()
+    index = hnswlib.Index(space="l2", dim=base.shape[1])
+    index.init_index(max_elements=len(base), M=m, ef_construction=efc, random_seed=seed)
+    index.set_num_threads(1)
+    index.add_items(base, np.arange(1, len(base) + 1), num_threads=1)
+    seconds = time.perf_counter() - start
+    index.save_index(out)
+    return seconds
+
+
+def main(engine, data, out, extension, m, efc, seed):
+    base = np.load(data)
+    before = peak_kib()
+    if engine == "vec_graph":
+        seconds = build_vec_graph(base, out, extension, int(m), int(efc))
+    elif engine == "hnswlib":
+        seconds = build_hnswlib(base, out, int(m), int(efc), int(seed))
+    else:
+        seconds = build_sqlite_vec(base, out)
+    print(json.dumps({"seconds": seconds, "peak_before_kib": before, "peak_kib": peak_kib(),
+                      "file_bytes": os.path.getsize(out)}))
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
