@@ -1,6 +1,8 @@
 /* HNSW graph changes: insertion (Malkov & Yashunin, algorithm 1 with the neighbour-selection
- * heuristic of algorithm 4) and deletion with neighbour repair, so no link ever dangles. */
+ * heuristic of algorithm 4) and deletion with neighbour repair, so no link ever dangles and every
+ * node stays reachable from the entry point. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "vg_hnsw_internal.h"
 
@@ -8,7 +10,7 @@ static int item_before(vg_hnsw_item a, vg_hnsw_item b) {
     return a.d < b.d || (a.d == b.d && a.slot < b.slot);
 }
 
-/* Sorts the n (at most 4*m + 2) items ascending by (distance, slot): insertion sort, as n is small. */
+/* Sorts the n (a few lists' worth) items ascending by (distance, slot): insertion sort, as n is small. */
 static void sort_items(vg_hnsw_item *c, size_t n) {
     for (size_t i = 1; i < n; i++) {
         vg_hnsw_item x = c[i];
@@ -45,7 +47,55 @@ static void select_neighbors(const vg_hnsw_graph *g, const vg_hnsw_item *c, size
     list[0] = kept;
 }
 
-/* Adds a link n -> s on level; when n's list is full, re-selects it from its links plus s. */
+/* Links slot from host on level: appended when host has room, else in place of host's farthest link
+ * (then *forced is set, as that node may have lost its last in-link). */
+static int link_from(vg_hnsw_graph *g, uint32_t host, uint32_t slot, int level, int *forced) {
+    uint32_t *list = vg_hnsw_list(g, host, level);
+    if (list[0] < (uint32_t)vg_hnsw_max_links(&g->p, level)) {
+        list[1 + list[0]++] = slot;
+    } else {
+        uint32_t far = 1;
+        for (uint32_t i = 2; i <= list[0]; i++)
+            if (node_dist(g, host, list[i]) > node_dist(g, host, list[far])) far = i;
+        list[far] = slot;
+        *forced = 1;
+    }
+    return vg_hnsw_mark_dirty(g, host);
+}
+
+/* Of the n items (ascending by distance), the first with room on level, else the nearest. */
+static uint32_t pick_host(const vg_hnsw_graph *g, const vg_hnsw_item *items, size_t n, int level) {
+    for (size_t i = 0; i < n; i++)
+        if (vg_hnsw_list(g, items[i].slot, level)[0] < (uint32_t)vg_hnsw_max_links(&g->p, level)) return items[i].slot;
+    return items[0].slot;
+}
+
+/* Whether one of slot's own neighbours on level links back to it. */
+static int linked_back(const vg_hnsw_graph *g, uint32_t slot, int level) {
+    const uint32_t *list = vg_hnsw_list(g, slot, level);
+    for (uint32_t i = 1; i <= list[0]; i++) {
+        const uint32_t *back = vg_hnsw_list(g, list[i], level);
+        for (uint32_t j = 1; j <= back[0]; j++)
+            if (back[j] == slot) return 1;
+    }
+    return 0;
+}
+
+/* slot was dropped from a list on level and none of its own neighbours links back: link it from the
+ * nearest of them. scratch holds m0 items. */
+static int relink(vg_hnsw_graph *g, uint32_t slot, int level, vg_hnsw_item *scratch) {
+    const uint32_t *list = vg_hnsw_list(g, slot, level);
+    size_t n = 0;
+    for (uint32_t i = 1; i <= list[0]; i++) scratch[n++] = (vg_hnsw_item){node_dist(g, slot, list[i]), list[i]};
+    if (n == 0) return 0;
+    sort_items(scratch, n);
+    int forced = 0;
+    return link_from(g, pick_host(g, scratch, n, level), slot, level, &forced);
+}
+
+/* Adds a link n -> s on level; when n's list is full, re-selects it from its links plus s. A node
+ * dropped there is relinked when none of its own neighbours links back to it, lest nothing does.
+ * scratch holds 2 * (m0 + 1) items. */
 static int connect(vg_hnsw_graph *g, uint32_t n, uint32_t s, int level, vg_hnsw_item *scratch) {
     uint32_t *list = vg_hnsw_list(g, n, level);
     int cap = vg_hnsw_max_links(&g->p, level);
@@ -59,6 +109,15 @@ static int connect(vg_hnsw_graph *g, uint32_t n, uint32_t s, int level, vg_hnsw_
     scratch[m++] = (vg_hnsw_item){node_dist(g, n, s), s};
     sort_items(scratch, m);
     select_neighbors(g, scratch, m, cap, 0, list);
+    size_t dropped = 0;
+    for (size_t i = 0; i < m; i++) {
+        int kept = 0;
+        for (uint32_t j = 1; j <= list[0] && !kept; j++) kept = list[j] == scratch[i].slot;
+        if (!kept) scratch[dropped++] = scratch[i];
+    }
+    for (size_t i = 0; i < dropped; i++)
+        if (!linked_back(g, scratch[i].slot, level) && relink(g, scratch[i].slot, level, scratch + g->m0 + 1) != 0)
+            return -1;
     return 0;
 }
 
@@ -72,7 +131,7 @@ vg_hnsw_rc vg_hnsw_insert(vg_hnsw_graph *g, int64_t rowid, const float *v) {
         g->max_level = level;
         return VG_HNSW_OK;
     }
-    vg_hnsw_item *scratch = malloc((size_t)(g->m0 + 1) * sizeof *scratch);
+    vg_hnsw_item *scratch = malloc((size_t)(2 * g->m0 + 2) * sizeof *scratch);
     vg_hnsw_rc rc = scratch ? VG_HNSW_OK : VG_HNSW_NOMEM;
     const float *q = vg_hnsw_vec(g, s);
     float qn = g->norm2[s];
@@ -101,26 +160,77 @@ vg_hnsw_rc vg_hnsw_insert(vg_hnsw_graph *g, int64_t rowid, const float *v) {
     return rc;
 }
 
-/* p lost its link to x on level: re-select p's list from its other links and x's links. */
+/* Appends to scratch[n..] the slots of list not yet visited, marking them, with their distance to
+ * base. Returns the new count. */
+static size_t add_candidates(vg_hnsw_graph *g, uint32_t base, const uint32_t *list, vg_hnsw_item *scratch, size_t n) {
+    for (uint32_t i = 1; i <= list[0]; i++) {
+        uint32_t c = list[i];
+        if (g->visited[c] == g->epoch) continue;
+        g->visited[c] = g->epoch;
+        scratch[n++] = (vg_hnsw_item){node_dist(g, base, c), c};
+    }
+    return n;
+}
+
+/* p lost its link to x on level: re-selects p's list from its other links and x's links on this
+ * level and above (all of which reach this level), topped up with the nearest the heuristic dropped
+ * (hnswlib's keepPrunedConnections). scratch holds 2 * m0 + m * x's level items. */
 static int repair(vg_hnsw_graph *g, uint32_t p, uint32_t x, int level, vg_hnsw_item *scratch) {
     uint32_t *list = vg_hnsw_list(g, p, level);
-    const uint32_t *xl = vg_hnsw_list(g, x, level);
-    size_t n = 0;
-    int before = (int)list[0];
+    int cap = vg_hnsw_max_links(&g->p, level);
     vg_hnsw_new_visit(g);
     g->visited[p] = g->visited[x] = g->epoch;
-    for (int pass = 0; pass < 2; pass++) {
-        const uint32_t *from = pass == 0 ? list : xl;
-        for (uint32_t i = 1; i <= from[0]; i++) {
-            uint32_t c = from[i];
-            if (g->visited[c] == g->epoch) continue;
-            g->visited[c] = g->epoch;
-            scratch[n++] = (vg_hnsw_item){node_dist(g, p, c), c};
+    size_t n = add_candidates(g, p, list, scratch, 0);
+    for (int l = level; l <= g->level[x]; l++) n = add_candidates(g, p, vg_hnsw_list(g, x, l), scratch, n);
+    sort_items(scratch, n);
+    select_neighbors(g, scratch, n, cap, cap, list);
+    return vg_hnsw_mark_dirty(g, p);
+}
+
+/* Marks on level every node reachable from the queued ones (queue[*head..*tail)). */
+static void spread(const vg_hnsw_graph *g, int level, unsigned char *reached, uint32_t *queue, size_t *head,
+                   size_t *tail) {
+    while (*head < *tail) {
+        const uint32_t *list = vg_hnsw_list(g, queue[(*head)++], level);
+        for (uint32_t i = 1; i <= list[0]; i++)
+            if (!reached[list[i]]) {
+                reached[list[i]] = 1;
+                queue[(*tail)++] = list[i];
+            }
+    }
+}
+
+/* After a deletion: on each level, links every node the entry point no longer reaches from a
+ * reachable node near it (found by a search from the entry), then marks what it reaches. A forced
+ * link may cut another node off, so this repeats, a few rounds at most. reached and queue hold one
+ * item per slot. Returns 0, or -1 when out of memory. */
+static int heal(vg_hnsw_graph *g, unsigned char *reached, uint32_t *queue) {
+    int forced = 1;
+    for (int round = 0; forced && round < 4 && g->entry != VG_HNSW_NO_SLOT; round++) {
+        forced = 0;
+        for (int l = 0; l <= g->max_level; l++) {
+            memset(reached, 0, g->slots);
+            size_t head = 0, tail = 0;
+            reached[g->entry] = 1;
+            queue[tail++] = g->entry;
+            spread(g, l, reached, queue, &head, &tail);
+            for (uint32_t y = 0; y < g->slots; y++) {
+                if (g->level[y] < l || reached[y]) continue;
+                const float *q = vg_hnsw_vec(g, y);
+                uint32_t ep = g->entry;
+                for (int k = g->max_level; k > l; k--) ep = vg_hnsw_greedy(g, q, g->norm2[y], ep, k);
+                /* from a reached node the search only finds reached ones */
+                if (!reached[ep]) ep = g->entry;
+                if (vg_hnsw_search_layer(g, q, g->norm2[y], ep, g->p.ef_construction, l, NULL) != 0) return -1;
+                vg_hnsw_heap_sort_items(&g->res);
+                if (link_from(g, pick_host(g, g->res.items, g->res.count, l), y, l, &forced) != 0) return -1;
+                reached[y] = 1;
+                queue[tail++] = y;
+                spread(g, l, reached, queue, &head, &tail);
+            }
         }
     }
-    sort_items(scratch, n);
-    select_neighbors(g, scratch, n, vg_hnsw_max_links(&g->p, level), before - 1, list);
-    return vg_hnsw_mark_dirty(g, p);
+    return 0;
 }
 
 /* The node on the highest level, the smallest rowid among equals; VG_HNSW_NO_SLOT if none. */
@@ -138,34 +248,38 @@ static uint32_t highest_node(const vg_hnsw_graph *g) {
 vg_hnsw_rc vg_hnsw_delete(vg_hnsw_graph *g, int64_t rowid) {
     uint32_t x = vg_hnsw_map_get(&g->map, rowid);
     if (x == VG_HNSW_NO_SLOT) return VG_HNSW_MISSING;
-    vg_hnsw_item *scratch = malloc((size_t)(2 * g->m0 + 2) * sizeof *scratch);
-    if (!scratch) return VG_HNSW_NOMEM;
     int xlevel = g->level[x];
-    for (uint32_t p = 0; p < g->slots; p++) {
+    vg_hnsw_item *scratch = malloc((size_t)(2 * g->m0 + xlevel * g->p.m + 2) * sizeof *scratch);
+    unsigned char *reached = malloc(g->slots);
+    uint32_t *queue = malloc(g->slots * sizeof *queue);
+    vg_hnsw_rc rc = scratch && reached && queue ? VG_HNSW_OK : VG_HNSW_NOMEM;
+    for (uint32_t p = 0; rc == VG_HNSW_OK && p < g->slots; p++) {
         if (p == x || g->level[p] < 0) continue;
         int top = g->level[p] < xlevel ? g->level[p] : xlevel;
-        for (int l = 0; l <= top; l++) {
+        for (int l = 0; l <= top && rc == VG_HNSW_OK; l++) {
             const uint32_t *list = vg_hnsw_list(g, p, l);
             int links_x = 0;
             for (uint32_t i = 1; i <= list[0] && !links_x; i++) links_x = list[i] == x;
-            if (links_x && repair(g, p, x, l, scratch) != 0) {
-                free(scratch);
-                return VG_HNSW_NOMEM;
-            }
+            if (links_x && repair(g, p, x, l, scratch) != 0) rc = VG_HNSW_NOMEM;
         }
     }
     free(scratch);
-    if (g->dirty_mark[x]) {
-        size_t j = 0;
-        for (size_t i = 0; i < g->n_dirty; i++)
-            if (g->dirty[i] != x) g->dirty[j++] = g->dirty[i];
-        g->n_dirty = j;
-        g->dirty_mark[x] = 0;
+    if (rc == VG_HNSW_OK) {
+        if (g->dirty_mark[x]) {
+            size_t j = 0;
+            for (size_t i = 0; i < g->n_dirty; i++)
+                if (g->dirty[i] != x) g->dirty[j++] = g->dirty[i];
+            g->n_dirty = j;
+            g->dirty_mark[x] = 0;
+        }
+        vg_hnsw_free_slot(g, x);
+        if (g->entry == x) {
+            g->entry = highest_node(g);
+            g->max_level = g->entry == VG_HNSW_NO_SLOT ? -1 : g->level[g->entry];
+        }
+        if (heal(g, reached, queue) != 0) rc = VG_HNSW_NOMEM;
     }
-    vg_hnsw_free_slot(g, x);
-    if (g->entry == x) {
-        g->entry = highest_node(g);
-        g->max_level = g->entry == VG_HNSW_NO_SLOT ? -1 : g->level[g->entry];
-    }
-    return VG_HNSW_OK;
+    free(reached);
+    free(queue);
+    return rc;
 }

@@ -1,5 +1,6 @@
 /* Unit tests of the HNSW graph: rowid map, heaps, level generator, options, neighbour-list codec,
- * exactness against brute force (l2, cosine, inner product), recall, deletion with repair, filters. */
+ * exactness against brute force (l2, cosine, inner product), recall, deletion with repair,
+ * reachability under heavy churn, filters. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -268,6 +269,49 @@ static void test_delete(void) {
     free(d.v);
 }
 
+/* Small m, heavy churn: half the rows deleted or re-inserted with a new vector (an UPDATE) in a
+ * seeded random order. Every live node must stay reachable on level 0 and find itself. */
+static void test_churn(void) {
+    enum { N = 2000, DIMS = 12 };
+    dataset d = make_data(N, DIMS);
+    vg_hnsw_graph *g = build(&d, VG_HNSW_L2, 4, 100);
+    static unsigned char alive[N];
+    static int order[N];
+    memset(alive, 1, sizeof alive);
+    for (int i = 0; i < N; i++) order[i] = i;
+    for (int i = N - 1; i > 0; i--) {
+        int j = (int)(next_random() % (uint64_t)(i + 1)), t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+    }
+    int ok = 1;
+    for (int i = 0; i < N / 2; i++) {
+        int r = order[i];
+        ok &= vg_hnsw_delete(g, 1000 + r) == VG_HNSW_OK;
+        if (next_random() % 2) {
+            alive[r] = 0;
+            continue;
+        }
+        float *v = d.v + (size_t)r * DIMS;
+        for (int k = 0; k < DIMS; k++) v[k] = grid_value();
+        ok &= vg_hnsw_insert(g, 1000 + r, v) == VG_HNSW_OK;
+    }
+    CHECK(ok, "deletes and re-inserts succeed");
+    CHECK(graph_sound(g, &d, alive), "m=4: level 0 connected after heavy churn");
+    int lost = 0;
+    vg_hnsw_hit got[10];
+    for (int i = 0; i < N; i++) {
+        if (!alive[i]) continue;
+        int n = 0, found = 0;
+        vg_hnsw_search(g, d.v + (size_t)i * DIMS, 10, 200, NULL, 0, got, &n);
+        for (int j = 0; j < n; j++) found |= got[j].rowid == 1000 + i;
+        lost += !found;
+    }
+    CHECK(lost == 0, "m=4: every live node finds itself at ef_search 200 (%d lost)", lost);
+    vg_hnsw_graph_free(g);
+    free(d.v);
+}
+
 static void test_filter(void) {
     dataset d = make_data(2000, 8);
     vg_hnsw_graph *g = build(&d, VG_HNSW_L2, 8, 100);
@@ -356,6 +400,7 @@ void test_hnsw(void) {
     test_exact(VG_HNSW_IP);
     test_recall();
     test_delete();
+    test_churn();
     test_filter();
     test_codec_roundtrip();
 }
