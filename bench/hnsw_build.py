@@ -17,23 +17,18 @@ import time
 
 import numpy as np
 
+from hnsw_query import connect as open_db
+
 
 def peak_kib():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def connect(path, extension=None):
+    """A new, empty database at path with vec_graph (or sqlite-vec) loaded."""
     if os.path.exists(path):
         os.remove(path)
-    db = sqlite3.connect(path, isolation_level=None)
-    db.enable_load_extension(True)
-    if extension:
-        db.load_extension(extension)
-    else:
-        import sqlite_vec
-        sqlite_vec.load(db)
-    db.enable_load_extension(False)
-    return db
+    return open_db(path, extension)
 
 
 def fill(db, base):
