@@ -66,39 +66,30 @@ float vg_hnsw_norm2(const vg_hnsw_graph *g, const float *v) {
     return g->p.metric == VG_HNSW_COSINE ? g->k->dot(v, v, (size_t)g->p.dims) : 0.0f;
 }
 
+/* Squared L2 or negative dot product: the metrics that need no norms. */
+static inline double norm_free_distance(const vg_hnsw_graph *g, const float *q, const float *v) {
+    size_t n = (size_t)g->p.dims;
+    return g->p.metric == VG_HNSW_L2 ? (double)g->k->l2sq(q, v, n) : -(double)g->k->dot(q, v, n);
+}
+
+/* 1 - dot / sqrt(norms), kept in [0, 2]; 1 when either vector has norm zero. */
+static inline double cosine_distance(double dot, double norms) {
+    if (norms <= 0.0) return 1.0;
+    double d = 1.0 - dot / sqrt(norms);
+    return d < 0.0 ? 0.0 : d > 2.0 ? 2.0 : d;
+}
+
 double vg_hnsw_dist_query(const vg_hnsw_graph *g, const float *q, float q_norm2, uint32_t slot) {
     const float *v = vg_hnsw_vec(g, slot);
-    size_t n = (size_t)g->p.dims;
-    switch (g->p.metric) {
-    case VG_HNSW_L2:
-        return (double)g->k->l2sq(q, v, n);
-    case VG_HNSW_IP:
-        return -(double)g->k->dot(q, v, n);
-    default: {
-        double norms = (double)q_norm2 * (double)g->norm2[slot];
-        if (norms <= 0.0) return 1.0;
-        double d = 1.0 - (double)g->k->dot(q, v, n) / sqrt(norms);
-        return d < 0.0 ? 0.0 : d > 2.0 ? 2.0 : d;
-    }
-    }
+    if (g->p.metric != VG_HNSW_COSINE) return norm_free_distance(g, q, v);
+    return cosine_distance((double)g->k->dot(q, v, (size_t)g->p.dims), (double)q_norm2 * (double)g->norm2[slot]);
 }
 
 double vg_hnsw_distance(const vg_hnsw_graph *g, const float *q, const float *v) {
-    size_t n = (size_t)g->p.dims;
-    switch (g->p.metric) {
-    case VG_HNSW_L2:
-        return (double)g->k->l2sq(q, v, n);
-    case VG_HNSW_IP:
-        return -(double)g->k->dot(q, v, n);
-    default: {
-        float dot, aa, bb;
-        g->k->dot_norms(q, v, n, &dot, &aa, &bb);
-        double norms = (double)aa * (double)bb;
-        if (norms <= 0.0) return 1.0;
-        double d = 1.0 - (double)dot / sqrt(norms);
-        return d < 0.0 ? 0.0 : d > 2.0 ? 2.0 : d;
-    }
-    }
+    if (g->p.metric != VG_HNSW_COSINE) return norm_free_distance(g, q, v);
+    float dot, aa, bb;
+    g->k->dot_norms(q, v, (size_t)g->p.dims, &dot, &aa, &bb);
+    return cosine_distance((double)dot, (double)aa * (double)bb);
 }
 
 size_t vg_hnsw_count(const vg_hnsw_graph *g) {
