@@ -64,7 +64,7 @@ test:
 	@bash scripts/run-tests.sh
 
 # C unit tests (plain, then ASan+UBSan), as run-tests.sh calls them.
-C_TEST_SOURCES := $(wildcard Tests/c/test_*.c)
+C_TEST_SOURCES := $(wildcard Tests/c/test_*.c) Tests/c/vg_alloc_libc.c
 C_UNDER_TEST := $(filter-out Sources/vec_graph/vec_graph.c Sources/vec_graph/vg_%functions.c Sources/vec_graph/vg_value.c,$(EXT_SOURCES))
 test-c: build/tests/c_unit
 	./build/tests/c_unit

@@ -20,6 +20,9 @@ extern int vg_test_failed;
         }                                                                  \
     } while (0)
 
+/* Makes the allocation n from now (0: the next) and every later one fail; -1 turns failures off. */
+void vg_test_fail_alloc_after(long n);
+
 void test_json(void);
 void test_blob(void);
 void test_kernels(void);
