@@ -16,6 +16,11 @@ DEFAULT_TSV = REPO / ".." / "shared" / "data" / "sqlite-releases.tsv"
 OUTPUT = HERE / "manifest.json"
 # Minors whose last listed patch joins default_set; the latest release is always added.
 DEFAULT_MINORS = ["3.21", "3.26", "3.31", "3.38", "3.41", "3.44"]
+# boundary_set: the offline releases where behaviour changes, fully instrumented (msan) by make matrix:
+# the oldest and the newest available offline, and these (each must be available offline).
+BOUNDARY = {"3.38.3": "first offline release with sqlite3_vtab_in",
+            "3.41.0": "exact ORDER BY ... LIMIT boundary (LIMIT/OFFSET reach xBestIndex)",
+            "3.46.1": "first offline release with xIntegrity"}
 LAYOUTS = {"amalgamation", "autoconf", "source-tree"}
 VERSION_RE = re.compile(r"^3\.\d+\.\d+$")
 SHA_RE = re.compile(r"^[0-9a-f]{64}$")
@@ -59,7 +64,7 @@ def sha_or_none(value, where):
 
 def official(url, sha, layout):
     return {"file": url.rsplit("/", 1)[-1], "url": url, "sha256": sha, "layout": layout,
-            "subdir": None, "origin": "official"}
+            "subdir": None, "origin": "official", "sqlite3_c_sha256": None, "sqlite3ext_h": True}
 
 
 def main(argv):
@@ -71,7 +76,8 @@ def main(argv):
                               "autoconf_tar_sha256", "source_id"])
     features = read_tsv(HERE / "features.tsv", ["since", "id", "description"])
     local = read_tsv(HERE / "local-sources.tsv",
-                     ["version", "file", "sha256", "layout", "subdir", "origin", "how"])
+                     ["version", "file", "sha256", "layout", "subdir", "origin", "how",
+                      "sqlite3_c_sha256", "sqlite3ext_h"])
 
     if len({f["id"] for f in features}) != len(features):
         fail("features.tsv: duplicate feature ids")
@@ -84,11 +90,14 @@ def main(argv):
             fail(f"local-sources.tsv: {row['version']} is not in {tsv}")
         if row["layout"] not in LAYOUTS:
             fail(f"local-sources.tsv: bad layout {row['layout']!r}")
-        if not SHA_RE.match(row["sha256"]):
-            fail(f"local-sources.tsv: {row['file']}: a local source needs a pinned sha256")
+        if not SHA_RE.match(row["sha256"]) or not SHA_RE.match(row["sqlite3_c_sha256"]):
+            fail(f"local-sources.tsv: {row['file']}: a local source needs a pinned archive and sqlite3.c sha256")
+        if row["sqlite3ext_h"] not in ("yes", "no"):
+            fail(f"local-sources.tsv: {row['file']}: sqlite3ext_h must be yes or no")
         local_by_version.setdefault(row["version"], []).append({
             "file": row["file"], "url": None, "sha256": row["sha256"], "layout": row["layout"],
-            "subdir": row["subdir"] or None, "origin": row["origin"]})
+            "subdir": row["subdir"] or None, "origin": row["origin"],
+            "sqlite3_c_sha256": row["sqlite3_c_sha256"], "sqlite3ext_h": row["sqlite3ext_h"] == "yes"})
 
     out_releases = []
     for r in sorted(releases, key=lambda r: vkey(r["version"])):
@@ -115,19 +124,27 @@ def main(argv):
     if versions[-1] not in default_set:
         default_set.append(versions[-1])
 
+    offline = sorted(local_by_version, key=vkey)
+    for version in BOUNDARY:
+        if version not in local_by_version:
+            fail(f"boundary_set: {version} ({BOUNDARY[version]}) is not in local-sources.tsv")
+    boundary_set = sorted({offline[0], offline[-1], *BOUNDARY}, key=vkey)
+
     manifest = {
         "generated_from": "sqlite-releases.tsv + features.tsv + local-sources.tsv",
         "note": f"Releases {versions[0]} .. {versions[-1]} as listed in sqlite-releases.tsv; "
                 "newer releases are added by re-running make-manifest.py with a newer TSV.",
         "default_set": default_set,
-        "available_offline": sorted(local_by_version, key=vkey),
+        "available_offline": offline,
+        "boundary_set": boundary_set,
         "features": [{"since": f["since"], "id": f["id"], "description": f["description"]}
                      for f in sorted(features, key=lambda f: vkey(f["since"]))],
         "releases": out_releases,
     }
     OUTPUT.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"wrote {OUTPUT.relative_to(REPO)}: {len(versions)} releases, "
-          f"default_set {' '.join(default_set)}, offline {' '.join(manifest['available_offline'])}")
+          f"default_set {' '.join(default_set)}, boundary_set {' '.join(boundary_set)}, "
+          f"offline ({len(offline)}) {' '.join(offline)}")
 
 
 if __name__ == "__main__":

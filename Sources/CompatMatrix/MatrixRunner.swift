@@ -14,6 +14,8 @@ public struct MatrixReport: Sendable {
     public var timings: String
     /// Build-cache folders built (not found) during the run.
     public var built: [String]
+    /// The releases whose sources could not be had, why, and the offline way to run; nil if none.
+    public var unavailable: String?
 }
 
 public struct MatrixRunner: Sendable {
@@ -38,20 +40,28 @@ public struct MatrixRunner: Sendable {
             onDownload: { version, written, total in
                 Task { await progress.downloaded(version, written: written, total: total) }
             })
-        let systemHeaders = BuilderHeaders.system(in: options.systemInclude)
-        let targets = try ManifestSelection(manifest: manifest, systemVersion: systemHeaders?.version,
-                                            isAvailable: preparer.isAvailableLocally).targets(for: options.versions)
         let fixtures = listFixtures(root: options.fixtureRoot, glob: options.fixtureGlob)
         guard !fixtures.isEmpty else {
             throw MatrixConfigurationError("no fixture file in \(options.fixtureRoot.path) matches \(options.fixtureGlob ?? "**/*.test")")
         }
+        if let prebuilt = options.prebuilt {
+            return try await finish(PrebuiltRunner(target: prebuilt, fixtures: fixtures, options: options,
+                                                   work: cache.work).run(), unavailable: [], timings: timings,
+                                    started: clock, built: [])
+        }
+        let systemHeaders = BuilderHeaders.system(in: options.systemInclude)
+        let selection = ManifestSelection(manifest: manifest, systemVersion: systemHeaders?.version,
+                                          isAvailable: preparer.isAvailableLocally)
+        let targets = try selection.targets(for: options.versions)
+        var limits: [BuildMode: Set<MatrixTarget>] = [:]
+        for (mode, expression) in options.modeVersions { limits[mode] = Set(try selection.targets(for: expression)) }
         var profiles: [BuildMode: SanitizerProfile] = [:]
         for mode in options.modes { profiles[mode] = try SanitizerProfile.load(mode, from: options.sanitizers) }
         let sources = try BuilderSources.load(packageRoot: options.packageRoot, extensionFolder: options.extensionFolder)
         let toolchain = try await BuilderToolchain.probe(options.compiler, scratch: cache.work)
         let builder = Builder(toolchain: toolchain, cache: BuildCache(root: cache.builds), sources: sources,
                               profiles: profiles, extensionCFlags: options.extensionCFlags)
-        let plan = MatrixPlan(targets: targets, modes: options.modes, shard: options.shard)
+        let plan = MatrixPlan(targets: targets, modes: options.modes, shard: options.shard, limits: limits)
         logger.info("compat-matrix: \(plan.units.count) unit(s) [\(plan.units.map(\.description).joined(separator: ", "))], shard \(options.shard), \(fixtures.count) fixture file(s), jobs \(options.jobs)")
         await progress.start(fetches: plan.releaseVersions.count, units: plan.units.count,
                              fixtureRuns: plan.suiteCount * fixtures.count)
@@ -69,13 +79,24 @@ public struct MatrixRunner: Sendable {
             releaseHeaders: releaseHeaders, workRoot: workRoot, progress: progress, timings: timings)
         let suites = await MatrixLimiter.map(plan.units, limit: options.jobs) { await unitRunner.run($0) }.flatMap { $0 }
         await progress.finish()
+        let unavailable = headers.compactMap { version, result -> UnavailableSources? in
+            guard case .failure(let error) = result else { return nil }
+            return UnavailableSources(version: version, error: error)
+        }.sorted { $0.version < $1.version }
+        return try await finish(suites, unavailable: unavailable, timings: timings, started: clock,
+                                built: await builder.cache.built)
+    }
 
-        let summary = markdownSummary(suites, title: "vec_graph compat matrix" + (options.shard == .whole ? "" : " (shard \(options.shard))"))
+    /// Writes the reports and returns what the run produced.
+    private func finish(_ suites: [SuiteResult], unavailable: [UnavailableSources], timings: MatrixTimings,
+                        started: ContinuousClock.Instant, built: [String]) async throws -> MatrixReport {
+        let title = "vec_graph compat matrix" + (options.shard == .whole ? "" : " (shard \(options.shard))")
+        let summary = markdownSummary(suites, title: title, unavailable: unavailable)
         try write(junitXML(suites, timestamp: Date()), to: options.junit)
         try write(summary, to: options.summary)
         return MatrixReport(suites: suites, exitStatus: matrixExitStatus(suites), summary: summary,
-                            timings: await timings.line(wall: ContinuousClock.now - clock),
-                            built: await builder.cache.built)
+                            timings: await timings.line(wall: ContinuousClock.now - started), built: built,
+                            unavailable: unavailableNotice(unavailable))
     }
 
     private func prepareAll(_ versions: [SQLiteVersion], manifest: Manifest, preparer: SourcePreparer,
@@ -87,7 +108,7 @@ public struct MatrixRunner: Sendable {
                 return Result<BuilderHeaders, SourceError>.success(BuilderHeaders(prepared: prepared, folder: prepared.folder!))
             } catch {
                 await progress.fetched(version, outcome: "FAILED")
-                logger.error("\(error)")
+                logger.info("\(error)")
                 return .failure(error as? SourceError ?? SourceError("\(error)"))
             }
         }

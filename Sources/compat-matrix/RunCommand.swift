@@ -1,4 +1,5 @@
-// `compat-matrix run` (the default): builds and tests the selected SQLites x modes, writes reports.
+// `compat-matrix run` (the default): builds and tests the selected SQLites x modes, writes reports;
+// or, with --driver and --extension, runs the fixtures with binaries built elsewhere (under --emulator).
 import ArgumentParser
 import CompatMatrix
 import Foundation
@@ -9,11 +10,33 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var shared: SharedOptions
 
-    @Option(help: "Comma list of versions and sets: 3.25.2, default, all, latest, system, available (sources cached or in a mirror folder).")
+    @Option(help: "Comma list of versions and sets: 3.25.2, default, boundary, all, latest, system, available (sources cached or in a mirror folder).")
     var versions = "default"
 
     @Option(help: "Comma list of build modes: plain, asan, msan (msan is skipped where the compiler lacks it).")
     var modes = "plain,asan"
+
+    @Option(name: .customLong("mode-versions"),
+            help: "MODE=VERSIONS: run MODE only on the SQLites that VERSIONS selects too (repeatable), e.g. msan=boundary.")
+    var modeVersions: [String] = []
+
+    @Option(help: "A prebuilt vg_driver to run instead of building one (needs --extension).")
+    var driver: String?
+
+    @Option(name: .customLong("extension"), help: "A prebuilt vec_graph library to load (needs --driver).")
+    var extensionLibrary: String?
+
+    @Option(help: "A command to run the prebuilt driver under, e.g. \"qemu-aarch64-static -L /usr/aarch64-linux-gnu\" or wine64.")
+    var emulator: String?
+
+    @Option(help: "The suite name of a prebuilt run (default: prebuilt).")
+    var suite = "prebuilt"
+
+    @Option(help: "Prebuilt run: the load case also checks vec_graph_kernel() (e.g. neon, avx2).")
+    var expectKernel: String?
+
+    @Option(help: "Prebuilt run: the driver must report this SQLite version.")
+    var expectSqlite: String?
 
     @Option(help: "Glob of fixture files under the fixture root (default: every **/*.test).")
     var fixtures: String?
@@ -67,6 +90,30 @@ struct RunCommand: AsyncParsableCommand {
         options.timeout = .seconds(timeout)
         options.extensionCFlags = extensionCflags.split(whereSeparator: \.isWhitespace).map(String.init)
         options.compiler = cc
+        for item in modeVersions {
+            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let mode = BuildMode(rawValue: parts[0]), !parts[1].isEmpty else {
+                throw MatrixConfigurationError("--mode-versions \(item): want MODE=VERSIONS, e.g. msan=boundary")
+            }
+            options.modeVersions[mode] = parts[1]
+        }
+        switch (driver, extensionLibrary) {
+        case (nil, nil): break
+        case (let driver?, let library?):
+            var expectedSQLite: SQLiteVersion?
+            if let expectSqlite {
+                guard let version = SQLiteVersion(expectSqlite) else {
+                    throw MatrixConfigurationError("--expect-sqlite \(expectSqlite): not a version")
+                }
+                expectedSQLite = version
+            }
+            options.prebuilt = PrebuiltTarget(
+                driver: resolve(driver, options), extensionLibrary: resolve(library, options),
+                emulator: (emulator ?? "").split(whereSeparator: \.isWhitespace).map(String.init), suiteName: suite,
+                expectKernel: expectKernel, expectSQLite: expectedSQLite)
+        default:
+            throw MatrixConfigurationError("--driver and --extension go together")
+        }
 
         let report = try await MatrixRunner(options: options, logger: LoggingSetup.logger()).run()
         print(report.summary)

@@ -13,7 +13,7 @@ import Testing
 @Suite(.serialized) struct EndToEndTests {
     static let realArchives = ["supersqlite-0.0.78.tar.gz", "sqlite3_3.53.4.orig.tar.xz"]
     static let mirrorReady = MatrixTestSupport.mirrorHolds(realArchives)
-    static let skipMessage: Comment = "the offline mirror .cache/mirror lacks \(realArchives.joined(separator: ", ")): run sqlite-versions/provision-mirror.sh .cache/mirror (make test does)"
+    static let skipMessage: Comment = "the offline mirror \(MatrixTestSupport.mirror.path) lacks \(realArchives.joined(separator: ", ")): run sqlite-versions/provision-mirror.sh (make test does)"
 
     /// Fixtures/ if it has fixtures, else a small one written for the test.
     static func fixtureRoot() throws -> URL {

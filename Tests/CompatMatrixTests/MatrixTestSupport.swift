@@ -7,7 +7,7 @@ enum MatrixTestSupport {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../..").standardizedFileURL
 
-    static let mirror = packageRoot.appendingPathComponent(".cache/mirror")
+    static let mirror = MatrixOptions.userCache.appendingPathComponent("mirror")
 
     /// Whether the provisioned mirror holds the given archives.
     static func mirrorHolds(_ files: [String]) -> Bool {

@@ -35,7 +35,7 @@ import Testing
         return Fixture(
             root: root, served: served,
             good: release("3.21.0", good.lastPathComponent, "files/\(good.lastPathComponent)",
-                          sha: try SourceSHA256.hex(of: Data(contentsOf: good))),
+                          sha: try Digests.sha256(Data(contentsOf: good))),
             corrupted: release("3.22.0", corrupted.lastPathComponent, "files/\(corrupted.lastPathComponent)",
                                sha: corruptedSource.sha256!, layout: .autoconf),
             closing: release("3.23.0", "sqlite-amalgamation-3230000.zip", "close/sqlite-amalgamation-3230000.zip"),

@@ -66,7 +66,7 @@ enum SourceTestArchives {
     static func source(_ archive: URL, layout: Manifest.Layout, subdir: String? = nil, url: String? = nil,
                        pinned: Bool = true) throws -> Manifest.Source {
         Manifest.Source(file: archive.lastPathComponent, url: url,
-                        sha256: pinned ? try SourceSHA256.hex(ofFile: archive) : nil,
+                        sha256: pinned ? try Digests.sha256(ofFile: archive) : nil,
                         layout: layout, subdir: subdir, origin: "test")
     }
 

@@ -2,8 +2,9 @@
 # Role: make test-cross. Runs the whole fixture suite with two release binaries on the CPU or OS they
 # were built for, emulated: linux-arm64 under qemu-aarch64 (asserting the NEON kernel) and win32-x64
 # under wine64 (asserting AVX2 when this CPU has it, else SSE), each loaded into a vg_driver built with
-# zig for that target against the newest offline SQLite. JUnit to RESULTS_DIR/cross-<target>.xml,
-# timings on stdout.
+# zig for that target against the newest offline SQLite. compat-matrix runs them (--driver, --extension,
+# --emulator), so these suites go through the same parser, renderer and reports as the matrix.
+# JUnit to RESULTS_DIR/cross-<target>.xml, timings on stdout.
 # usage: test-cross.sh RESULTS_DIR
 set -euo pipefail
 
@@ -13,6 +14,8 @@ results=$(mkdir -p "${1:?usage: test-cross.sh RESULTS_DIR}" && cd "$1" && pwd)
 work=$root/build/cross
 started=$SECONDS
 bash "$here/cross-deps.sh"
+(cd "$root" && swift build --product compat-matrix >/dev/null)
+matrix=$(cd "$root" && swift build --show-bin-path)/compat-matrix
 bash "$root/packaging/dist/sqlite-amalgamation.sh" "$work/sqlite"
 sqlite=$(sed -n 's/^#define SQLITE_VERSION  *"\(.*\)"$/\1/p' "$work/sqlite/sqlite3.h")
 x64_kernel=$(grep -qw avx2 /proc/cpuinfo && grep -qw fma /proc/cpuinfo && echo avx2 || echo sse)
@@ -45,8 +48,8 @@ for target in linux-arm64 win32-x64; do
     [[ -f $WINEPREFIX/system.reg ]] || "$wine" wineboot --init >/dev/null 2>&1
   fi
   t1=$SECONDS
-  /usr/bin/python3 "$here/fixture_check.py" --driver "$driver" --extension "$work/bin/$target/vec_graph.$ext" \
-    --prefix "$prefix" --suite "cross-$target" --junit "$results/cross-$target.xml" \
+  "$matrix" run --package-root "$root" --driver "$driver" --extension "$work/bin/$target/vec_graph.$ext" \
+    --emulator "$prefix" --suite "cross-$target" --junit "$results/cross-$target.xml" --timeout 300 \
     --expect-kernel "$kernel" --expect-sqlite "$sqlite" || status=1
   echo "test-cross: $target: builds $((t1 - t0)) s, fixtures $((SECONDS - t1)) s"
 done

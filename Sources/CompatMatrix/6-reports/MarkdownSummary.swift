@@ -1,12 +1,15 @@
-// The Markdown summary for $GITHUB_STEP_SUMMARY: a versions x (mode, build) table of counts, then the first failure of each failing suite.
+// The Markdown summary for $GITHUB_STEP_SUMMARY: a versions x (mode, build) table of counts, the
+// releases whose sources could not be had (once), then the first failure of every other failing suite.
 
 import Foundation
 
-public func markdownSummary(_ suites: [SuiteResult], title: String) -> String {
+public func markdownSummary(_ suites: [SuiteResult], title: String, unavailable: [UnavailableSources] = []) -> String {
     var out = "## \(title)\n\n"
     let all = suites.flatMap(\.cases)
     out += "\(cellText(all)) in \(suites.count) suites.\n\n"
+    if let notice = unavailableNotice(unavailable) { out += "### Sources not available\n\n\(notice)\n\n" }
     guard !suites.isEmpty else { return out }
+    let missing = Set(unavailable.map(\.version.description))
 
     let columns = BuildMode.allCases.flatMap { mode in ExtensionBuild.allCases.map { (mode, $0) } }
         .filter { column in suites.contains { $0.mode == column.0 && $0.build == column.1 } }
@@ -21,7 +24,8 @@ public func markdownSummary(_ suites: [SuiteResult], title: String) -> String {
         out += "| \(tableEscape(label)) | " + cells.joined(separator: " | ") + " |\n"
     }
 
-    let failing = suites.compactMap { suite in suite.cases.first(where: isProblem).map { (suite, $0) } }
+    let failing = suites.filter { !missing.contains($0.sqliteLabel) }
+        .compactMap { suite in suite.cases.first(where: isProblem).map { (suite, $0) } }
     guard !failing.isEmpty else { return out }
     out += "\n### First failures\n"
     for (suite, result) in failing {

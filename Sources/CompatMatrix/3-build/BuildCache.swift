@@ -13,7 +13,7 @@ public actor BuildCache {
 
     /// The key of a build: the sha256 of every part that decides its output, in order.
     public static func key(_ parts: [String]) -> String {
-        String(SourceSHA256.hex(of: Array(parts.joined(separator: "\u{0}").utf8)).prefix(20))
+        String(Digests.sha256(Array(parts.joined(separator: "\u{0}").utf8)).prefix(20))
     }
 
     public func folder(name: String, key: String) -> URL {

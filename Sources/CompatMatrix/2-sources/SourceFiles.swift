@@ -12,7 +12,7 @@ enum SourceFiles {
     /// deleted, nothing is written, and the error names both digests. Returns the digest.
     static func commitVerified(_ partial: URL, at destination: URL, expectedSHA256: String?, what: String) throws -> String {
         do {
-            let actual = try SourceSHA256.hex(ofFile: partial)
+            let actual = try Digests.sha256(ofFile: partial)
             if let expected = expectedSHA256, expected.lowercased() != actual {
                 throw SourceError("\(what): sha256 mismatch (expected \(expected.lowercased()), got \(actual)); rejected")
             }

@@ -1,4 +1,4 @@
-// Turns a --versions expression (3.25.2,latest,system,default,all,available) into matrix targets.
+// Turns a --versions expression (3.25.2,latest,system,default,boundary,all,available) into matrix targets.
 import Foundation
 
 public struct ManifestSelection {
@@ -25,6 +25,7 @@ public struct ManifestSelection {
         for token in tokens {
             switch token {
             case "default": versions.formUnion(manifest.defaultSet.compactMap(SQLiteVersion.init))
+            case "boundary": versions.formUnion((manifest.boundarySet ?? []).compactMap(SQLiteVersion.init))
             case "all": versions.formUnion(manifest.releases.map(\.sqliteVersion))
             case "latest":
                 guard let newest = manifest.sortedReleases.last else {

@@ -1,6 +1,6 @@
 // The layout of the compat-matrix cache folder (default .cache/compat-matrix).
 //   downloads/<file>            archives fetched from mirror URLs or the official site, verified
-//   sqlite/<version>/           prepared amalgamation: sqlite3.c, sqlite3.h, sqlite3ext.h, prepared.json
+//   sqlite/<version>/           prepared amalgamation: sqlite3.c, sqlite3.h, [sqlite3ext.h], prepared.json
 //   builds/<artifact>-<key>/    build outputs, one folder per build-cache key
 //   work/                       scratch space (unpacking, test databases), safe to delete
 import Foundation
@@ -25,9 +25,9 @@ public struct SourceCache: Sendable {
         let folder = amalgamation(version)
         guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent("prepared.json").path),
               var record = try? JSONDecoder().decode(PreparedSQLite.self, from: data),
-              SourceAmalgamator.files.allSatisfy({
-                  FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path)
-              }) else { return nil }
+              (SourceAmalgamator.required + (record.hasExtensionHeader ? [SourceAmalgamator.extensionHeader] : []))
+                .allSatisfy({ FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path) })
+        else { return nil }
         record.folder = folder
         return record
     }
@@ -44,9 +44,24 @@ public struct PreparedSQLite: Codable, Sendable {
     /// True when the manifest pinned the digest and it matched.
     public var verified: Bool
     public var sourceID: String?
+    /// sha256 of sqlite3.c (checked against the manifest's pin where it has one).
+    public var sqlite3cSHA256: String
+    /// Whether sqlite3ext.h is there: without it the extension cannot be built against this release.
+    public var hasExtensionHeader: Bool
     public var warnings: [String]
-    /// The folder with the three files (not stored: it is where the record is).
+    /// The folder with the files (not stored: it is where the record is).
     public var folder: URL?
 
-    enum CodingKeys: String, CodingKey { case version, file, origin, location, sha256, verified, sourceID, warnings }
+    enum CodingKeys: String, CodingKey {
+        case version, file, origin, location, sha256, verified, sourceID, sqlite3cSHA256, hasExtensionHeader, warnings
+    }
+
+    /// Whether this record was prepared from one of `release`'s sources as the manifest pins it now
+    /// (the cache outlives clones, whose manifests may differ).
+    public func matches(_ release: Manifest.Release) -> Bool {
+        release.sources.contains { source in
+            source.file == file && (source.sha256 == nil || source.sha256?.lowercased() == sha256)
+                && (source.sqlite3cSHA256 == nil || source.sqlite3cSHA256?.lowercased() == sqlite3cSHA256)
+        }
+    }
 }

@@ -20,7 +20,7 @@ public func renderResult(_ rows: [[SQLValue]], for query: FixtureQuery) -> [Stri
 
 /// sqllogictest's hash line for rendered values: MD5 of each value followed by "\n".
 public func hashLine(_ values: [String]) -> String {
-    "\(values.count) values hashing to \(md5Hex(Array(values.map { $0 + "\n" }.joined().utf8)))"
+    "\(values.count) values hashing to \(Digests.md5(Array(values.map { $0 + "\n" }.joined().utf8)))"
 }
 
 /// Compares a query's result with its expected lines; `hashThreshold` is the `hash-threshold` in force.

@@ -17,6 +17,15 @@ public struct SourceHeader: Sendable, Equatable {
         self.init(text: String(decoding: data, as: UTF8.self))
     }
 
+    /// SQLITE_SOURCE_ID as sqlite3.c defines it (the amalgamation carries its own copy of sqlite3.h):
+    /// found by a byte search, since the file is about 9 MB.
+    public static func sourceID(inFile url: URL) -> String? {
+        guard let data = FileManager.default.contents(atPath: url.path),
+              let start = data.range(of: Data("\n#define SQLITE_SOURCE_ID".utf8)) else { return nil }
+        let line = data[start.upperBound...].prefix { $0 != UInt8(ascii: "\n") }
+        return define("SQLITE_SOURCE_ID", in: "#define SQLITE_SOURCE_ID" + String(decoding: line, as: UTF8.self))
+    }
+
     /// The string value of `#define NAME "value"`.
     private static func define(_ name: String, in text: String) -> String? {
         let pattern = try! Regex(#"(?m)^#define[ \t]+"# + name + #"[ \t]+"([^"\n]*)""#)

@@ -7,6 +7,12 @@ public struct MatrixOptions: Sendable {
     public var manifest: URL
     public var versions: String = "default"
     public var modes: [BuildMode] = [.plain, .asan]
+    /// Modes that run on fewer SQLites than --versions selects (--mode-versions msan=boundary): the mode's
+    /// units are those of the SQLites both expressions select.
+    public var modeVersions: [BuildMode: String] = [:]
+    /// A prebuilt driver and extension to run instead of building (--driver, --extension), with an
+    /// optional emulator command in front of the driver (--emulator "qemu-aarch64-static -L ...").
+    public var prebuilt: PrebuiltTarget?
     public var fixtureRoot: URL
     public var fixtureGlob: String?
     public var shard: MatrixShard = .whole
@@ -29,14 +35,25 @@ public struct MatrixOptions: Sendable {
     /// nil: live progress exactly when stdout is a terminal.
     public var liveProgress: Bool?
 
-    /// Defaults relative to `packageRoot`; the provisioned .cache/mirror is used when it exists.
+    /// Defaults relative to `packageRoot`; the cache and the provisioned mirror (when it exists) are
+    /// in the user's cache folder, shared by every clone.
     public init(packageRoot: URL) {
         self.packageRoot = packageRoot.standardizedFileURL
         manifest = self.packageRoot.appendingPathComponent("sqlite-versions/manifest.json")
         fixtureRoot = self.packageRoot.appendingPathComponent("Fixtures")
-        cache = self.packageRoot.appendingPathComponent(".cache/compat-matrix")
-        let provisioned = self.packageRoot.appendingPathComponent(".cache/mirror")
+        cache = Self.userCache.appendingPathComponent("compat-matrix")
+        let provisioned = Self.userCache.appendingPathComponent("mirror")
         if FileManager.default.fileExists(atPath: provisioned.path) { mirrors = [.folder(provisioned)] }
+    }
+
+    /// $VEC_GRAPH_CACHE, else $XDG_CACHE_HOME/vec_graph, else ~/.cache/vec_graph (the rule of
+    /// sqlite-versions/cache-dir.sh, which the scripts use).
+    public static var userCache: URL {
+        let environment = ProcessInfo.processInfo.environment
+        if let root = environment["VEC_GRAPH_CACHE"], !root.isEmpty { return URL(fileURLWithPath: root) }
+        let base = environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache")
+        return base.appendingPathComponent("vec_graph")
     }
 
     public var sanitizers: URL { packageRoot.appendingPathComponent("sanitizers") }

@@ -29,7 +29,7 @@ public struct SourcePreparer: Sendable {
 
     /// Whether the release needs no network: prepared, downloaded, or in a mirror folder.
     public func isAvailableLocally(_ release: Manifest.Release) -> Bool {
-        if cache.prepared(release.sqliteVersion) != nil { return true }
+        if cached(release) != nil { return true }
         return release.sources.contains { source in
             localCandidates(source).contains { FileManager.default.fileExists(atPath: $0.path) }
         }
@@ -38,7 +38,7 @@ public struct SourcePreparer: Sendable {
     /// The prepared amalgamation of `release`, fetching and building it if needed.
     public func prepare(_ release: Manifest.Release) async throws -> PreparedSQLite {
         let version = release.sqliteVersion
-        if let prepared = cache.prepared(version) { return prepared }
+        if let prepared = cached(release) { return prepared }
         var reasons: [String] = []
         for attempt in candidates(release) {
             if attempt.source.sha256 == nil && !allowUnverified {
@@ -49,13 +49,18 @@ public struct SourcePreparer: Sendable {
                 return try await prepare(release, from: attempt)
             } catch {
                 reasons.append("\(attempt.where): \(error)")
-                logger.warning("sqlite \(version): \(attempt.where): \(error)")
+                logger.info("sqlite \(version): \(attempt.where): \(error)")
             }
         }
         if reasons.isEmpty {
             reasons.append(offline ? "no cached or mirrored source (--offline)" : "the manifest lists no usable source")
         }
         throw SourceError("SQLite \(version): no usable source:\n  - " + reasons.joined(separator: "\n  - "))
+    }
+
+    /// The prepared amalgamation in the cache, if it came from a source the manifest pins as it is now.
+    public func cached(_ release: Manifest.Release) -> PreparedSQLite? {
+        cache.prepared(release.sqliteVersion).flatMap { $0.matches(release) ? $0 : nil }
     }
 
     private struct Attempt {
@@ -113,7 +118,7 @@ public struct SourcePreparer: Sendable {
         switch attempt.location {
         case .file(let file):
             archive = file
-            digest = try SourceSHA256.hex(ofFile: file)
+            digest = try Digests.sha256(ofFile: file)
             if let expected = attempt.source.sha256?.lowercased(), expected != digest {
                 if file.path.hasPrefix(cache.downloads.path) { try? FileManager.default.removeItem(at: file) }
                 throw SourceError("sha256 mismatch (expected \(expected), got \(digest)); rejected")
@@ -133,22 +138,18 @@ public struct SourcePreparer: Sendable {
         try FileManager.default.createDirectory(at: unpacked, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
         let sources = try await SourceUnpacker.unpack(archive, into: unpacked, subdir: attempt.source.subdir)
-        try await SourceAmalgamator.amalgamate(sources, layout: attempt.source.layout, into: output)
-        guard let header = SourceHeader(contentsOf: output.appendingPathComponent("sqlite3.h")) else {
-            throw SourceError("sqlite3.h has no #define SQLITE_VERSION")
-        }
-        guard header.version == version else {
-            throw SourceError("sqlite3.h says SQLITE_VERSION \"\(header.version)\", but \(version) was asked for; rejected")
-        }
-        if let expected = release.sourceID, let actual = header.sourceID, expected != actual {
-            let warning = "SQLITE_SOURCE_ID differs from the manifest (\(actual) vs \(expected)); kept, the version matches"
+        let hasExtensionHeader = try await SourceAmalgamator.amalgamate(sources, source: attempt.source, into: output)
+        let (header, amalgamationDigest) = try check(output, release: release, source: attempt.source)
+        if release.sourceID == nil {
+            let warning = "the manifest has no SQLITE_SOURCE_ID for \(version) to check against"
             logger.warning("sqlite \(version): \(warning)")
             warnings.append(warning)
         }
         var record = PreparedSQLite(
             version: version.description, file: attempt.source.file, origin: attempt.source.origin,
             location: attempt.where, sha256: digest, verified: attempt.source.sha256 != nil,
-            sourceID: header.sourceID, warnings: warnings)
+            sourceID: header.sourceID, sqlite3cSHA256: amalgamationDigest, hasExtensionHeader: hasExtensionHeader,
+            warnings: warnings)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(record).write(to: output.appendingPathComponent("prepared.json"))
@@ -159,5 +160,31 @@ public struct SourcePreparer: Sendable {
         record.folder = destination
         logger.info("sqlite \(version): prepared from \(attempt.source.file) (\(attempt.source.origin))")
         return record
+    }
+
+    /// Checks the prepared files: SQLITE_VERSION in sqlite3.h is the version asked for, SQLITE_SOURCE_ID
+    /// in sqlite3.h and in sqlite3.c is the manifest's, and sqlite3.c has the pinned sha256. Returns the
+    /// header and sqlite3.c's digest; any difference rejects the source.
+    private func check(_ folder: URL, release: Manifest.Release,
+                       source: Manifest.Source) throws -> (SourceHeader, String) {
+        let version = release.sqliteVersion
+        guard let header = SourceHeader(contentsOf: folder.appendingPathComponent("sqlite3.h")) else {
+            throw SourceError("sqlite3.h has no #define SQLITE_VERSION")
+        }
+        guard header.version == version else {
+            throw SourceError("sqlite3.h says SQLITE_VERSION \"\(header.version)\", but \(version) was asked for; rejected")
+        }
+        let amalgamation = folder.appendingPathComponent("sqlite3.c")
+        if let expected = release.sourceID {
+            let inAmalgamation = SourceHeader.sourceID(inFile: amalgamation)
+            for (file, actual) in [("sqlite3.h", header.sourceID), ("sqlite3.c", inAmalgamation)] where actual != expected {
+                throw SourceError("\(file) has SQLITE_SOURCE_ID \"\(actual ?? "(none)")\", the release's is \"\(expected)\"; rejected")
+            }
+        }
+        let digest = try Digests.sha256(ofFile: amalgamation)
+        if let pinned = source.sqlite3cSHA256?.lowercased(), pinned != digest {
+            throw SourceError("sqlite3.c has sha256 \(digest), the manifest pins \(pinned); rejected")
+        }
+        return (header, digest)
     }
 }

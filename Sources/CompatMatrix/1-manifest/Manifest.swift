@@ -6,12 +6,14 @@ public struct Manifest: Codable, Sendable {
     public var note: String?
     public var defaultSet: [String]
     public var availableOffline: [String]
+    /// The offline releases where behaviour changes (oldest, newest, API boundaries): `--versions boundary`.
+    public var boundarySet: [String]?
     public var features: [Feature]
     public var releases: [Release]
 
     enum CodingKeys: String, CodingKey {
         case generatedFrom = "generated_from", note, defaultSet = "default_set"
-        case availableOffline = "available_offline", features, releases
+        case availableOffline = "available_offline", boundarySet = "boundary_set", features, releases
     }
 
     public struct Feature: Codable, Sendable {
@@ -39,6 +41,17 @@ public struct Manifest: Codable, Sendable {
         public var layout: Layout
         public var subdir: String?
         public var origin: String
+        /// sha256 of the sqlite3.c this source yields (pinned for local sources; nil for official downloads).
+        public var sqlite3cSHA256: String?
+        /// Whether the source has sqlite3ext.h (amalgamations vendored by other projects often lack it); nil: yes.
+        public var extensionHeader: Bool?
+
+        public var hasExtensionHeader: Bool { extensionHeader ?? true }
+
+        enum CodingKeys: String, CodingKey {
+            case file, url, sha256, layout, subdir, origin
+            case sqlite3cSHA256 = "sqlite3_c_sha256", extensionHeader = "sqlite3ext_h"
+        }
     }
 
     public enum Layout: String, Codable, Sendable {
@@ -64,8 +77,8 @@ public struct Manifest: Codable, Sendable {
         for release in releases where SQLiteVersion(release.version) == nil {
             throw MatrixConfigurationError("manifest release '\(release.version)' is not a version number")
         }
-        for name in defaultSet where release(named: name) == nil {
-            throw MatrixConfigurationError("manifest default_set names \(name), which has no release entry")
+        for name in defaultSet + (boundarySet ?? []) where release(named: name) == nil {
+            throw MatrixConfigurationError("manifest default_set or boundary_set names \(name), which has no release entry")
         }
     }
 

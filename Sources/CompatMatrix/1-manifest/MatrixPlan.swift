@@ -10,10 +10,14 @@ public struct MatrixUnit: Sendable, Hashable, CustomStringConvertible {
 public struct MatrixPlan: Sendable {
     public var units: [MatrixUnit]
 
-    /// Every target in every mode (targets outer, in the order given; modes in BuildMode order), then the shard.
-    public init(targets: [MatrixTarget], modes: [BuildMode], shard: MatrixShard) {
+    /// Every target in every mode (targets outer, in the order given; modes in BuildMode order), less the
+    /// targets a mode is limited away from (`limits`: mode -> the targets it may run on), then the shard.
+    public init(targets: [MatrixTarget], modes: [BuildMode], shard: MatrixShard,
+                limits: [BuildMode: Set<MatrixTarget>] = [:]) {
         let ordered = BuildMode.allCases.filter(modes.contains)
-        units = shard.select(targets.flatMap { target in ordered.map { MatrixUnit(target: target, mode: $0) } })
+        units = shard.select(targets.flatMap { target in
+            ordered.filter { limits[$0]?.contains(target) ?? true }.map { MatrixUnit(target: target, mode: $0) }
+        })
     }
 
     /// The release versions whose sources this plan needs.

@@ -25,8 +25,9 @@ struct DriverRun: Sendable {
 let driverStdoutLimit = 256 * 1024 * 1024
 let driverStderrLimit = 4 * 1024 * 1024
 
-func runDriverProcess(executable: URL, arguments: [String], environment: [String: String],
-                      timeout: Duration) async -> DriverRun {
+/// Runs `executable` (a path, or a name looked up in PATH) in `directory`.
+func runDriverProcess(executable: String, arguments: [String], environment: [String: String],
+                      timeout: Duration, in directory: URL) async -> DriverRun {
     let clock = ContinuousClock()
     let start = clock.now
     var run = DriverRun()
@@ -34,8 +35,9 @@ func runDriverProcess(executable: URL, arguments: [String], environment: [String
     for (key, value) in environment { overrides[Environment.Key(stringLiteral: key)] = value }
     do {
         let result = try await Subprocess.run(
-            .path(FilePath(executable.path)), arguments: Arguments(arguments),
-            environment: .inherit.updating(overrides), input: .none, output: .sequence, error: .sequence
+            executable.contains("/") ? .path(FilePath(executable)) : .name(executable), arguments: Arguments(arguments),
+            environment: .inherit.updating(overrides), workingDirectory: FilePath(directory.path),
+            input: .none, output: .sequence, error: .sequence
         ) { execution in
             try await withThrowingTaskGroup(of: DriverPiece.self) { group in
                 group.addTask { .stdout(try await collect(execution.standardOutput, limit: driverStdoutLimit)) }

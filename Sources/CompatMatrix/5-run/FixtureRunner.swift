@@ -19,9 +19,12 @@ public struct FixtureRunRequest: Sendable {
     public var environment: [String: String]
     /// A scratch folder for the database file and the script.
     public var workDirectory: URL
+    /// A command put in front of the driver (an emulator: qemu, wine); empty to run the driver itself.
+    public var emulator: [String] = []
 
     public init(driver: URL, extensionPath: URL?, fixture: URL, fixtureRoot: URL, sqliteVersion: SQLiteVersion,
-                timeout: Duration, environment: [String: String] = [:], workDirectory: URL) {
+                timeout: Duration, environment: [String: String] = [:], workDirectory: URL, emulator: [String] = []) {
+        self.emulator = emulator
         self.driver = driver
         self.extensionPath = extensionPath
         self.fixture = fixture
@@ -63,9 +66,29 @@ public func runFixtureFile(_ request: FixtureRunRequest) async -> [CaseResult] {
         return planned.map { identity.recordCase($0.record.line, $0.skip.map { .skipped(message: $0) }
                                                    ?? .errored(message: message, details: message)) }
     }
-    var arguments = ["--db", folder.appendingPathComponent("test.db").path, "--script", scriptFile.path]
+    var arguments = ["--db", "test.db", "--script", "script.bin"]
     if let extensionPath = request.extensionPath { arguments += ["--extension", extensionPath.path] }
-    let run = await runDriverProcess(executable: request.driver, arguments: arguments,
-                                     environment: request.environment, timeout: request.timeout)
+    let run = await runDriver(request, arguments: arguments, in: folder)
     return caseResults(planned, run: run, identity: identity, expected: request.sqliteVersion, timeout: request.timeout)
+}
+
+/// Runs the driver in `folder` (so that its paths are relative: wine reads them too), under the emulator
+/// if there is one. An emulator that fails before the driver printed anything (wine's server on a busy
+/// machine) gets one more try, noted at the top of stderr; that failure says nothing about vec_graph.
+func runDriver(_ request: FixtureRunRequest, arguments: [String], in folder: URL) async -> DriverRun {
+    let command = request.emulator + [request.driver.path] + arguments
+    let attempts = request.emulator.isEmpty ? 1 : 2
+    var note = ""
+    var run = DriverRun()
+    for attempt in 1...attempts {
+        try? FileManager.default.removeItem(at: folder.appendingPathComponent("test.db"))
+        run = await runDriverProcess(executable: command[0], arguments: Array(command.dropFirst()),
+                                     environment: request.environment, timeout: request.timeout, in: folder)
+        let failedBeforeOutput = run.stdout.isEmpty && !run.timedOut && run.status?.isSuccess != true
+        guard failedBeforeOutput, attempt < attempts else { break }
+        note = "[compat-matrix: \(request.emulator[0]) failed (\(run.status.map { "\($0)" } ?? run.launchError ?? "?")) "
+            + "before the driver printed anything; started it once more]\n" + String(decoding: run.stderr, as: UTF8.self) + "\n"
+    }
+    if !note.isEmpty { run.stderr = Array(note.utf8) + run.stderr }
+    return run
 }

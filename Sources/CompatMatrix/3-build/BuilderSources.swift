@@ -35,12 +35,12 @@ public struct BuilderSources: Sendable {
     }
 
     static func hash(_ files: [URL]) throws -> String {
-        var hasher = SourceSHA256()
+        var parts: [[UInt8]] = []
         for file in files {
-            hasher.update(Array(file.lastPathComponent.utf8) + [0])
-            hasher.update(try Data(contentsOf: file))
+            parts.append(Array(file.lastPathComponent.utf8) + [0])
+            parts.append(Array(try Data(contentsOf: file)))
         }
-        return hasher.finalize()
+        return Digests.sha256(parts: parts)
     }
 
     private static func sortedFiles(in folder: URL, suffix: String) throws -> [URL] {

@@ -30,6 +30,9 @@ public struct SourceDownloader: Sendable {
                 return try await downloadOnce(url, to: destination, expectedSHA256: expectedSHA256, progress: progress)
             } catch let error as SourceError where !error.retryable {
                 throw error
+            } catch where Self.isOffline(error) {
+                // No name resolution or no network: trying again in a second will not help.
+                throw SourceError("\(url.absoluteString): \(describe(error))")
             } catch {
                 lastError = error
                 if attempt < attempts {
@@ -60,6 +63,13 @@ public struct SourceDownloader: Sendable {
         }
         return try SourceFiles.commitVerified(partial, at: destination, expectedSHA256: expectedSHA256,
                                               what: url.absoluteString)
+    }
+
+    /// URLSession's "cannot find host", "DNS lookup failed", "not connected to the internet".
+    static func isOffline(_ error: Error) -> Bool {
+        let error = error as NSError
+        return error.domain == NSURLErrorDomain
+            && [NSURLErrorCannotFindHost, NSURLErrorDNSLookupFailed, NSURLErrorNotConnectedToInternet].contains(error.code)
     }
 
     private func describe(_ error: Error) -> String {

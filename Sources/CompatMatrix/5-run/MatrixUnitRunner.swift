@@ -34,7 +34,8 @@ struct MatrixUnitRunner: Sendable {
                 results.append(suite(unit, build, errored(failure)))
             case .success(let (driver, extensions)):
                 switch extensions[build]! {
-                case .failure(let failure): results.append(suite(unit, build, errored(failure)))
+                case .failure(let failure as BuildSkip): results.append(suite(unit, build, .skipped(message: failure.reason)))
+                case .failure(let failure): results.append(suite(unit, build, errored(asFailure(failure, step: build.rawValue))))
                 case .success(let library): results.append(await runFixtures(unit, build, driver: driver, library: library))
                 }
             }
@@ -44,7 +45,12 @@ struct MatrixUnitRunner: Sendable {
         return results
     }
 
-    private typealias Built = (driver: URL, extensions: [ExtensionBuild: Result<URL, BuildFailure>])
+    private typealias Built = (driver: URL, extensions: [ExtensionBuild: Result<URL, Error>])
+
+    /// A build not made on purpose: its suite's cases are skipped with the reason.
+    private struct BuildSkip: Error {
+        var reason: String
+    }
 
     private func build(_ unit: MatrixUnit) async -> Result<Built, BuildFailure> {
         let own: BuilderHeaders
@@ -64,9 +70,15 @@ struct MatrixUnitRunner: Sendable {
             await progress.built(unit, outcome: "driver build failed")
             return .failure(asFailure(error, step: "vg_driver \(unit)"))
         }
-        var extensions: [ExtensionBuild: Result<URL, BuildFailure>] = [:]
+        var extensions: [ExtensionBuild: Result<URL, Error>] = [:]
         for build in ExtensionBuild.allCases {
             let headers: Result<BuilderHeaders, SourceError> = build == .release ? releaseHeaders : .success(own)
+            if build == .native, !own.hasExtensionHeader {
+                extensions[build] = .failure(BuildSkip(reason:
+                    "native build skipped: \(own.origin) has no sqlite3ext.h, so the extension cannot be compiled "
+                    + "against SQLite \(own.version)'s own headers (the release build ran)"))
+                continue
+            }
             switch headers {
             case .failure(let error):
                 extensions[build] = .failure(BuildFailure(step: "finding headers for the release build", output: error.description))
@@ -76,7 +88,7 @@ struct MatrixUnitRunner: Sendable {
                 }
             }
         }
-        let failed = extensions.values.contains { if case .failure = $0 { true } else { false } }
+        let failed = extensions.values.contains { if case .failure(let error) = $0 { !(error is BuildSkip) } else { false } }
         await progress.built(unit, outcome: failed ? "extension build failed" : "ok")
         return .success((driver, extensions))
     }

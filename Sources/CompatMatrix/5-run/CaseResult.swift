@@ -43,14 +43,18 @@ public struct SuiteResult: Sendable, Equatable {
     public var mode: BuildMode
     public var build: ExtensionBuild
     public var cases: [CaseResult]
+    /// The name of a suite that is not one SQLite x mode x build (a prebuilt driver and extension).
+    public var customName: String?
 
-    public init(sqliteLabel: String, mode: BuildMode, build: ExtensionBuild, cases: [CaseResult]) {
+    public init(sqliteLabel: String, mode: BuildMode, build: ExtensionBuild, cases: [CaseResult],
+                customName: String? = nil) {
         self.sqliteLabel = sqliteLabel
         self.mode = mode
         self.build = build
         self.cases = cases
+        self.customName = customName
     }
 
-    /// "sqlite-3.40.1.asan.release"
-    public var name: String { "sqlite-\(sqliteLabel).\(mode.rawValue).\(build.rawValue)" }
+    /// "sqlite-3.40.1.asan.release", or the custom name.
+    public var name: String { customName ?? "sqlite-\(sqliteLabel).\(mode.rawValue).\(build.rawValue)" }
 }
