@@ -39,11 +39,20 @@ int sqlite3_vecgraph_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routin
         return SQLITE_ERROR;
     }
     const vg_kernels *kernels = choose_kernels();
-    int rc = vg_register_info_functions(db, kernels);
+    vg_graph_conn *graphs = NULL;
+    char *err = NULL;
+    int rc = vg_graph_conn_new(&graphs, &err);
+    if (rc != SQLITE_OK) {
+        if (pzErrMsg) *pzErrMsg = err ? sqlite3_mprintf("vec_graph: %s", err) : NULL;
+        sqlite3_free(err);
+        return rc;
+    }
+    rc = vg_register_info_functions(db, kernels);
     if (rc == SQLITE_OK) rc = vg_register_vector_functions(db, kernels);
     if (rc == SQLITE_OK) rc = vg_register_hnsw(db, kernels);
-    if (rc == SQLITE_OK) rc = vg_register_graph_functions(db);
-    if (rc == SQLITE_OK) rc = vg_register_node2vec(db, kernels);
+    if (rc == SQLITE_OK) rc = vg_register_graph_functions(db, graphs);
+    if (rc == SQLITE_OK) rc = vg_register_node2vec(db, kernels, graphs);
+    vg_graph_conn_release(graphs);
     if (rc != SQLITE_OK && pzErrMsg) *pzErrMsg = sqlite3_mprintf("vec_graph: could not register functions: %s", sqlite3_errmsg(db));
     return rc;
 }

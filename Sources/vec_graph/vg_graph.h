@@ -13,7 +13,14 @@
 /* "No node": the parent of a start node, an unreached node. */
 #define VG_GRAPH_NONE UINT32_MAX
 
-typedef enum vg_graph_status { VG_GRAPH_OK = 0, VG_GRAPH_NOMEM, VG_GRAPH_TOO_BIG } vg_graph_status;
+/* OVER_BUDGET and FETCH_FAILED come only from a local expansion (vg_graph_local.h). */
+typedef enum vg_graph_status {
+    VG_GRAPH_OK = 0,
+    VG_GRAPH_NOMEM,
+    VG_GRAPH_TOO_BIG,
+    VG_GRAPH_OVER_BUDGET,
+    VG_GRAPH_FETCH_FAILED
+} vg_graph_status;
 
 typedef enum vg_graph_id_type { VG_GRAPH_NO_IDS = 0, VG_GRAPH_INT_IDS, VG_GRAPH_TEXT_IDS } vg_graph_id_type;
 
@@ -63,6 +70,8 @@ vg_graph_status vg_graph_add_int_edges(vg_graph_builder *b, const int64_t *src, 
                                        size_t n);
 vg_graph_status vg_graph_add_text_edge(vg_graph_builder *b, const char *src, size_t src_len, const char *dst,
                                        size_t dst_len, double weight);
+/* Adds an edge between two ids the builder has already numbered (b->ids). */
+vg_graph_status vg_graph_add_numbered_edge(vg_graph_builder *b, uint32_t src, uint32_t dst, double weight);
 void vg_graph_builder_free(vg_graph_builder *b);
 
 /* A graph in compressed adjacency form. Out-lists (and in-lists) are sorted by ascending node; each
@@ -85,6 +94,9 @@ typedef struct vg_graph {
  * Consumes the builder (it is freed whatever the outcome); g is zeroed on failure. */
 vg_graph_status vg_graph_build(vg_graph_builder *b, int with_in_edges, vg_graph *g);
 void vg_graph_free(vg_graph *g);
+
+/* SQLite's BINARY collation (bytes, then length): < 0, 0 or > 0 as a sorts before, with or after b. */
+int vg_graph_compare_text(const char *a, size_t alen, const char *b, size_t blen);
 
 /* The index of a node id, or VG_GRAPH_NONE when the graph has no such node (or ids of another type). */
 uint32_t vg_graph_find_int(const vg_graph *g, int64_t id);

@@ -7,7 +7,7 @@
 
 #include "vg_graph.h"
 
-static vg_graph_status push_edge(vg_graph_builder *b, uint32_t s, uint32_t d, double w) {
+vg_graph_status vg_graph_add_numbered_edge(vg_graph_builder *b, uint32_t s, uint32_t d, double w) {
     if (b->count == b->cap) {
         if (b->cap >= (size_t)VG_GRAPH_NONE - 1) return VG_GRAPH_TOO_BIG;
         size_t cap = b->cap ? b->cap * 2 : 4096;
@@ -36,7 +36,7 @@ vg_graph_status vg_graph_add_int_edge(vg_graph_builder *b, int64_t src, int64_t 
     uint32_t s, d;
     vg_graph_status rc = vg_graph_ids_int(&b->ids, src, &s);
     if (rc == VG_GRAPH_OK) rc = vg_graph_ids_int(&b->ids, dst, &d);
-    return rc == VG_GRAPH_OK ? push_edge(b, s, d, weight) : rc;
+    return rc == VG_GRAPH_OK ? vg_graph_add_numbered_edge(b, s, d, weight) : rc;
 }
 
 vg_graph_status vg_graph_add_int_edges(vg_graph_builder *b, const int64_t *src, const int64_t *dst, const double *weight,
@@ -55,7 +55,7 @@ vg_graph_status vg_graph_add_text_edge(vg_graph_builder *b, const char *src, siz
     uint32_t s, d;
     vg_graph_status rc = vg_graph_ids_text(&b->ids, src, src_len, &s);
     if (rc == VG_GRAPH_OK) rc = vg_graph_ids_text(&b->ids, dst, dst_len, &d);
-    return rc == VG_GRAPH_OK ? push_edge(b, s, d, weight) : rc;
+    return rc == VG_GRAPH_OK ? vg_graph_add_numbered_edge(b, s, d, weight) : rc;
 }
 
 void vg_graph_builder_free(vg_graph_builder *b) {
@@ -92,15 +92,14 @@ static void radix_sort(int_key *keys, int_key *tmp, uint32_t n) {
     }
 }
 
-/* SQLite's BINARY collation: bytes, then length. */
-static int compare_bytes(const char *a, size_t alen, const char *b, size_t blen) {
+int vg_graph_compare_text(const char *a, size_t alen, const char *b, size_t blen) {
     int c = memcmp(a, b, alen < blen ? alen : blen);
     return c ? c : (alen > blen) - (alen < blen);
 }
 
 static int compare_text(const void *a, const void *b) {
     const text_key *x = a, *y = b;
-    return compare_bytes(x->id, x->len, y->id, y->len);
+    return vg_graph_compare_text(x->id, x->len, y->id, y->len);
 }
 
 /* Sorts the ids into g (ints, or text arena and offsets) and fills rank[first-seen number]. */
@@ -239,9 +238,9 @@ uint32_t vg_graph_find_text(const vg_graph *g, const char *id, size_t len) {
     uint32_t lo = 0, hi = g->node_count;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
-        if (compare_bytes(g->text + g->text_off[mid], g->text_len[mid], id, len) < 0) lo = mid + 1;
+        if (vg_graph_compare_text(g->text + g->text_off[mid], g->text_len[mid], id, len) < 0) lo = mid + 1;
         else hi = mid;
     }
-    return lo < g->node_count && compare_bytes(g->text + g->text_off[lo], g->text_len[lo], id, len) == 0 ? lo
+    return lo < g->node_count && vg_graph_compare_text(g->text + g->text_off[lo], g->text_len[lo], id, len) == 0 ? lo
                                                                                                          : VG_GRAPH_NONE;
 }

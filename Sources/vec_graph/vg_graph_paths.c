@@ -1,9 +1,10 @@
 /* Shortest path between two nodes along edge directions: breadth-first by hop count, or Dijkstra over
- * non-negative weights with an indexed binary heap ordered by (distance, node). */
+ * non-negative weights with an indexed binary heap ordered by (distance, node) (vg_graph_heap.c). */
 #include <math.h>
 #include <stdlib.h>
 
 #include "vg_graph.h"
+#include "vg_graph_heap.h"
 
 /* Writes the path ending at end into out by following pred back to start (pred[start] unused). */
 static vg_graph_status write_path(uint32_t start, uint32_t end, const uint32_t *pred, const double *dist,
@@ -53,47 +54,6 @@ done:
     return rc;
 }
 
-/* A min-heap of nodes by (dist, node); pos[v] is v's slot, VG_GRAPH_NONE when not in the heap. */
-typedef struct heap {
-    uint32_t *item, *pos;
-    uint32_t size;
-    const double *dist;
-} heap;
-
-static int before(const heap *h, uint32_t a, uint32_t b) {
-    return h->dist[a] < h->dist[b] || (h->dist[a] == h->dist[b] && a < b);
-}
-
-static void set_slot(heap *h, uint32_t slot, uint32_t v) {
-    h->item[slot] = v;
-    h->pos[v] = slot;
-}
-
-static void sift_up(heap *h, uint32_t slot) {
-    uint32_t v = h->item[slot];
-    while (slot > 0 && before(h, v, h->item[(slot - 1) / 2])) {
-        set_slot(h, slot, h->item[(slot - 1) / 2]);
-        slot = (slot - 1) / 2;
-    }
-    set_slot(h, slot, v);
-}
-
-static uint32_t pop(heap *h) {
-    uint32_t top = h->item[0], v = h->item[--h->size], slot = 0;
-    h->pos[top] = VG_GRAPH_NONE;
-    if (h->size == 0) return top;
-    for (;;) {
-        uint32_t child = 2 * slot + 1;
-        if (child >= h->size) break;
-        if (child + 1 < h->size && before(h, h->item[child + 1], h->item[child])) child++;
-        if (!before(h, h->item[child], v)) break;
-        set_slot(h, slot, h->item[child]);
-        slot = child;
-    }
-    set_slot(h, slot, v);
-    return top;
-}
-
 static vg_graph_status by_weight(const vg_graph *g, uint32_t start, uint32_t end, vg_graph_rows *out) {
     uint32_t n = g->node_count;
     double *dist = malloc(n * sizeof *dist);
@@ -105,12 +65,12 @@ static vg_graph_status by_weight(const vg_graph *g, uint32_t start, uint32_t end
         dist[i] = INFINITY;
         pos[i] = VG_GRAPH_NONE;
     }
-    heap h = {item, pos, 0, dist};
+    vg_graph_heap h = {item, pos, dist, 0};
     dist[start] = 0.0;
-    set_slot(&h, h.size++, start);
+    vg_graph_heap_update(&h, start);
     uint32_t hops_to_end = 0;
     while (h.size > 0) {
-        uint32_t u = pop(&h);
+        uint32_t u = vg_graph_heap_pop(&h);
         settled[u] = 1;
         if (u == end) break;
         for (size_t e = g->out_start[u]; e < g->out_start[u + 1]; e++) {
@@ -119,8 +79,7 @@ static vg_graph_status by_weight(const vg_graph *g, uint32_t start, uint32_t end
             if (settled[v] || !(d < dist[v])) continue;
             dist[v] = d;
             pred[v] = u;
-            if (pos[v] == VG_GRAPH_NONE) set_slot(&h, h.size++, v);
-            sift_up(&h, pos[v]);
+            vg_graph_heap_update(&h, v);
         }
     }
     if (!settled[end]) {

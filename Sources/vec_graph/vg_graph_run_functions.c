@@ -1,5 +1,6 @@
 /* One call of each graph table-valued function: checks its arguments (before touching the edge
- * table), loads the graph, finds the start and end nodes, and runs the algorithm into rows. */
+ * table), gets its graph (a search's from vg_graph_for_search, a whole one from vg_graph_acquire),
+ * finds the start and end nodes, and runs the algorithm into rows. */
 #include <string.h>
 
 #include "vg_graph_sql.h"
@@ -36,24 +37,6 @@ static int source_args(const char *fname, sqlite3_value *const *args, vg_graph_s
     return rc;
 }
 
-/* The node an argument names: an INTEGER (or a REAL with an integral value) in an INTEGER graph, a
- * TEXT in a TEXT graph; anything else (NULL included) is no node. */
-static uint32_t find_node(const vg_graph *g, sqlite3_value *v) {
-    switch (sqlite3_value_type(v)) {
-    case SQLITE_INTEGER: return vg_graph_find_int(g, sqlite3_value_int64(v));
-    case SQLITE_FLOAT: {
-        double d = sqlite3_value_double(v);
-        if (d >= -9.2e18 && d <= 9.2e18 && d == (double)(sqlite3_int64)d) return vg_graph_find_int(g, (sqlite3_int64)d);
-        return VG_GRAPH_NONE;
-    }
-    case SQLITE_TEXT: {
-        const char *text = (const char *)sqlite3_value_text(v);
-        return text ? vg_graph_find_text(g, text, (size_t)sqlite3_value_bytes(v)) : VG_GRAPH_NONE;
-    }
-    default: return VG_GRAPH_NONE;
-    }
-}
-
 static int status_code(vg_graph_status st) {
     return st == VG_GRAPH_OK ? SQLITE_OK : SQLITE_NOMEM;
 }
@@ -83,60 +66,89 @@ static int direction_arg(const char *fname, sqlite3_value *v, vg_graph_direction
     return fail(err, sqlite3_mprintf("%s: direction must be 'forward', 'reverse' or 'both', got %Q", fname, text));
 }
 
+/* The graph of a search from the start node (and to end_node), in res->graph (NULL: no rows). */
+static int search_graph(sqlite3 *db, vg_graph_conn *conn, const char *fname, const vg_graph_source *source,
+                        const vg_graph_search *search, vg_graph_result *res, char **err) {
+    vg_graph_table t;
+    int rc = vg_graph_resolve(db, fname, source, &t, err);
+    if (rc == SQLITE_OK) rc = vg_graph_for_search(db, conn, fname, &t, search, &res->graph, err);
+    vg_graph_table_free(&t);
+    return rc;
+}
+
+/* The whole graph of the edge table, in res->graph. */
+static int whole_graph(sqlite3 *db, vg_graph_conn *conn, const char *fname, const vg_graph_source *source,
+                       vg_graph_result *res, char **err) {
+    vg_graph_table t;
+    int rc = vg_graph_resolve(db, fname, source, &t, err);
+    if (rc == SQLITE_OK) rc = vg_graph_acquire(db, conn, fname, &t, 0, &res->graph, err);
+    vg_graph_table_free(&t);
+    return rc;
+}
+
+/* The node an argument names in res's graph, or VG_GRAPH_NONE. */
+static uint32_t find_node(const vg_graph_result *res, sqlite3_value *v) {
+    vg_graph_node_id id = vg_graph_node_arg(v);
+    return res->graph ? vg_graph_find_node(&res->graph->graph, &id) : VG_GRAPH_NONE;
+}
+
 typedef vg_graph_status (*traversal)(const vg_graph *, uint32_t, uint32_t, vg_graph_direction, vg_graph_rows *);
 
 /* graph_bfs and graph_dfs: hidden columns edge_table, src_col, dst_col, start_node, max_depth, direction. */
-static int traverse(sqlite3 *db, const char *fname, sqlite3_value *const *args, vg_graph_result *res, char **err,
-                    traversal walk) {
+static int traverse(sqlite3 *db, vg_graph_conn *conn, const char *fname, sqlite3_value *const *args,
+                    vg_graph_result *res, char **err, traversal walk) {
     vg_graph_source source;
-    uint32_t max_depth;
-    vg_graph_direction dir;
+    vg_graph_search search = {args[ARG_FOURTH], NULL, VG_GRAPH_NONE, VG_GRAPH_FORWARD};
     int rc = source_args(fname, args, &source, err);
-    if (rc == SQLITE_OK) rc = max_depth_arg(fname, args[ARG_FIFTH], &max_depth, err);
-    if (rc == SQLITE_OK) rc = direction_arg(fname, args[ARG_SIXTH], &dir, err);
-    if (rc == SQLITE_OK) rc = vg_graph_load(db, fname, &source, dir != VG_GRAPH_FORWARD, &res->graph, err);
+    if (rc == SQLITE_OK) rc = max_depth_arg(fname, args[ARG_FIFTH], &search.max_depth, err);
+    if (rc == SQLITE_OK) rc = direction_arg(fname, args[ARG_SIXTH], &search.dir, err);
+    if (rc == SQLITE_OK) rc = search_graph(db, conn, fname, &source, &search, res, err);
     if (rc != SQLITE_OK) return rc;
-    uint32_t start = find_node(&res->graph, args[ARG_FOURTH]);
-    return start == VG_GRAPH_NONE ? SQLITE_OK : status_code(walk(&res->graph, start, max_depth, dir, &res->rows));
+    uint32_t start = find_node(res, args[ARG_FOURTH]);
+    return start == VG_GRAPH_NONE ? SQLITE_OK
+                                  : status_code(walk(&res->graph->graph, start, search.max_depth, search.dir, &res->rows));
 }
 
-int vg_graph_run_bfs(sqlite3 *db, const char *fname, sqlite3_value *const *args, vg_graph_result *res, char **err) {
-    return traverse(db, fname, args, res, err, vg_graph_bfs);
+int vg_graph_run_bfs(sqlite3 *db, vg_graph_conn *conn, const char *fname, sqlite3_value *const *args,
+                     vg_graph_result *res, char **err) {
+    return traverse(db, conn, fname, args, res, err, vg_graph_bfs);
 }
 
-int vg_graph_run_dfs(sqlite3 *db, const char *fname, sqlite3_value *const *args, vg_graph_result *res, char **err) {
-    return traverse(db, fname, args, res, err, vg_graph_dfs);
+int vg_graph_run_dfs(sqlite3 *db, vg_graph_conn *conn, const char *fname, sqlite3_value *const *args,
+                     vg_graph_result *res, char **err) {
+    return traverse(db, conn, fname, args, res, err, vg_graph_dfs);
 }
 
 /* Hidden columns edge_table, src_col, dst_col, start_node, end_node, weight_col. */
-int vg_graph_run_shortest_path(sqlite3 *db, const char *fname, sqlite3_value *const *args, vg_graph_result *res,
-                               char **err) {
+int vg_graph_run_shortest_path(sqlite3 *db, vg_graph_conn *conn, const char *fname, sqlite3_value *const *args,
+                               vg_graph_result *res, char **err) {
     vg_graph_source source;
+    vg_graph_search search = {args[ARG_FOURTH], args[ARG_FIFTH], VG_GRAPH_NONE, VG_GRAPH_FORWARD};
     int rc = source_args(fname, args, &source, err);
     if (rc == SQLITE_OK) rc = name_arg(fname, args[ARG_SIXTH], "weight_col", 1, &source.weight_col, err);
-    if (rc == SQLITE_OK) rc = vg_graph_load(db, fname, &source, 0, &res->graph, err);
+    if (rc == SQLITE_OK) rc = search_graph(db, conn, fname, &source, &search, res, err);
     if (rc != SQLITE_OK) return rc;
     res->weighted = source.weight_col != NULL;
-    uint32_t start = find_node(&res->graph, args[ARG_FOURTH]), end = find_node(&res->graph, args[ARG_FIFTH]);
+    uint32_t start = find_node(res, args[ARG_FOURTH]), end = find_node(res, args[ARG_FIFTH]);
     if (start == VG_GRAPH_NONE || end == VG_GRAPH_NONE) return SQLITE_OK;
-    return status_code(vg_graph_shortest_path(&res->graph, start, end, res->weighted, &res->rows));
+    return status_code(vg_graph_shortest_path(&res->graph->graph, start, end, res->weighted, &res->rows));
 }
 
 /* Hidden columns edge_table, src_col, dst_col. */
-int vg_graph_run_components(sqlite3 *db, const char *fname, sqlite3_value *const *args, vg_graph_result *res,
-                            char **err) {
+int vg_graph_run_components(sqlite3 *db, vg_graph_conn *conn, const char *fname, sqlite3_value *const *args,
+                            vg_graph_result *res, char **err) {
     vg_graph_source source;
     int rc = source_args(fname, args, &source, err);
-    if (rc == SQLITE_OK) rc = vg_graph_load(db, fname, &source, 0, &res->graph, err);
-    return rc == SQLITE_OK ? status_code(vg_graph_components(&res->graph, &res->rows)) : rc;
+    if (rc == SQLITE_OK) rc = whole_graph(db, conn, fname, &source, res, err);
+    return rc == SQLITE_OK ? status_code(vg_graph_components(&res->graph->graph, &res->rows)) : rc;
 }
 
 /* The largest iterations argument accepted. */
 #define MAX_ITERATIONS 1000000
 
 /* Hidden columns edge_table, src_col, dst_col, damping, iterations. */
-int vg_graph_run_pagerank(sqlite3 *db, const char *fname, sqlite3_value *const *args, vg_graph_result *res,
-                          char **err) {
+int vg_graph_run_pagerank(sqlite3 *db, vg_graph_conn *conn, const char *fname, sqlite3_value *const *args,
+                          vg_graph_result *res, char **err) {
     vg_graph_source source;
     double damping = 0.85;
     long long iterations = -1;
@@ -154,6 +166,6 @@ int vg_graph_run_pagerank(sqlite3 *db, const char *fname, sqlite3_value *const *
             rc = fail(err, sqlite3_mprintf("%s: iterations must be an integer from 0 to %d, got %s", fname, MAX_ITERATIONS,
                                            sqlite3_value_text(it)));
     }
-    if (rc == SQLITE_OK) rc = vg_graph_load(db, fname, &source, 0, &res->graph, err);
-    return rc == SQLITE_OK ? status_code(vg_graph_pagerank(&res->graph, damping, iterations, &res->rows)) : rc;
+    if (rc == SQLITE_OK) rc = whole_graph(db, conn, fname, &source, res, err);
+    return rc == SQLITE_OK ? status_code(vg_graph_pagerank(&res->graph->graph, damping, iterations, &res->rows)) : rc;
 }

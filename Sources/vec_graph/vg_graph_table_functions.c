@@ -1,7 +1,9 @@
 /* The graph table-valued functions as eponymous virtual tables (xCreate NULL): graph_bfs, graph_dfs,
  * graph_shortest_path, graph_components, graph_pagerank. Inputs are equality constraints on hidden
  * columns, so both graph_bfs('edges', 'src', 'dst', 1) and WHERE edge_table = 'edges' AND ... work.
- * xFilter computes every row at once (see vg_graph_run_functions.c); the cursor then walks them. */
+ * xFilter computes every row at once (see vg_graph_run_functions.c); the cursor then walks them, holding
+ * a reference to the graph its node ids come from. Every module of a connection shares its graph
+ * state (strategy and cache, vg_graph_conn_functions.c), released by the module destructor. */
 #include <string.h>
 
 #include "vg_functions.h"
@@ -59,10 +61,17 @@ static const graph_function functions[] = {
 /* How deep one function may be nested in itself, through a view used as its edge table. */
 #define MAX_NESTING 4
 
+/* A module's client data: its function and the connection's graph state. */
+typedef struct graph_module {
+    const graph_function *fn;
+    vg_graph_conn *conn;
+} graph_module;
+
 typedef struct graph_vtab {
     sqlite3_vtab base;
     sqlite3 *db;
     const graph_function *fn;
+    vg_graph_conn *conn;
     int nesting;
 } graph_vtab;
 
@@ -76,7 +85,8 @@ typedef struct graph_cursor {
 static int graph_connect(sqlite3 *db, void *aux, int argc, const char *const *argv, sqlite3_vtab **out, char **err) {
     (void)argc;
     (void)argv;
-    const graph_function *fn = aux;
+    const graph_module *module = aux;
+    const graph_function *fn = module->fn;
     int rc = sqlite3_declare_vtab(db, fn->declaration);
     if (rc != SQLITE_OK) {
         *err = sqlite3_mprintf("%s: %s", fn->name, sqlite3_errmsg(db));
@@ -87,6 +97,7 @@ static int graph_connect(sqlite3 *db, void *aux, int argc, const char *const *ar
     memset(vt, 0, sizeof *vt);
     vt->db = db;
     vt->fn = fn;
+    vt->conn = module->conn;
     *out = &vt->base;
     return SQLITE_OK;
 }
@@ -142,7 +153,8 @@ static void reset(graph_cursor *cur) {
         sqlite3_value_free(cur->args[a]);
         cur->args[a] = NULL;
     }
-    vg_graph_free(&cur->res.graph);
+    vg_graph_shared_release(cur->res.graph);
+    cur->res.graph = NULL;
     vg_graph_rows_free(&cur->res.rows);
     cur->res.weighted = 0;
     cur->row = 0;
@@ -181,7 +193,7 @@ static int graph_filter(sqlite3_vtab_cursor *base, int idx_num, const char *idx_
                                                                   fn->name, fn->name));
     char *err = NULL;
     vt->nesting++;
-    int rc = fn->run(vt->db, fn->name, cur->args, &cur->res, &err);
+    int rc = fn->run(vt->db, vt->conn, fn->name, cur->args, &cur->res, &err);
     vt->nesting--;
     if (rc != SQLITE_OK) {
         reset(cur);
@@ -200,7 +212,8 @@ static int graph_eof(sqlite3_vtab_cursor *base) {
     return cur->row >= cur->res.rows.count;
 }
 
-static void result_node(sqlite3_context *ctx, const vg_graph *g, uint32_t v) {
+static void result_node(sqlite3_context *ctx, const vg_graph_shared *shared, uint32_t v) {
+    const vg_graph *g = &shared->graph;
     if (v == VG_GRAPH_NONE) sqlite3_result_null(ctx);
     else if (g->type == VG_GRAPH_INT_IDS) sqlite3_result_int64(ctx, g->ints[v]);
     else sqlite3_result_text(ctx, g->text + g->text_off[v], (int)g->text_len[v], SQLITE_TRANSIENT);
@@ -218,8 +231,8 @@ static int graph_column(sqlite3_vtab_cursor *base, sqlite3_context *ctx, int col
         return SQLITE_OK;
     }
     switch (fn->out[col]) {
-    case OUT_NODE: result_node(ctx, &cur->res.graph, rows->node[r]); break;
-    case OUT_LINK: result_node(ctx, &cur->res.graph, rows->link[r]); break;
+    case OUT_NODE: result_node(ctx, cur->res.graph, rows->node[r]); break;
+    case OUT_LINK: result_node(ctx, cur->res.graph, rows->link[r]); break;
     case OUT_INT: sqlite3_result_int64(ctx, (sqlite3_int64)rows->value[r]); break;
     case OUT_REAL: sqlite3_result_double(ctx, rows->value[r]); break;
     case OUT_DISTANCE:
@@ -236,7 +249,7 @@ static int graph_rowid(sqlite3_vtab_cursor *base, sqlite3_int64 *rowid) {
     return SQLITE_OK;
 }
 
-static const sqlite3_module graph_module = {
+static const sqlite3_module graph_module_methods = {
     .iVersion = 0,
     .xCreate = NULL, /* eponymous only: no CREATE VIRTUAL TABLE */
     .xConnect = graph_connect,
@@ -251,9 +264,21 @@ static const sqlite3_module graph_module = {
     .xRowid = graph_rowid,
 };
 
-int vg_register_graph_functions(sqlite3 *db) {
+static void graph_module_free(void *p) {
+    graph_module *module = p;
+    vg_graph_conn_release(module->conn);
+    sqlite3_free(module);
+}
+
+int vg_register_graph_functions(sqlite3 *db, vg_graph_conn *conn) {
     for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++) {
-        int rc = sqlite3_create_module(db, functions[i].name, &graph_module, (void *)&functions[i]);
+        graph_module *module = sqlite3_malloc(sizeof *module);
+        if (!module) return SQLITE_NOMEM;
+        module->fn = &functions[i];
+        module->conn = conn;
+        vg_graph_conn_retain(conn);
+        /* on failure SQLite calls graph_module_free itself */
+        int rc = sqlite3_create_module_v2(db, functions[i].name, &graph_module_methods, module, graph_module_free);
         if (rc != SQLITE_OK) return rc;
     }
     return SQLITE_OK;

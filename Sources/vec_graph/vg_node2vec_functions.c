@@ -1,6 +1,6 @@
 /* node2vec_train(edge_table, src_col, dst_col, output_table, dimensions, p, q, num_walks, walk_length,
  * window, neg_samples, learning_rate, epochs [, seed]): checks every argument and the output index,
- * loads the edge table with the graph functions' loader, trains (vg_node2vec_train.c) and writes the
+ * gets the edge table's graph as the graph functions do (the connection's cache, or a full read), trains (vg_node2vec_train.c) and writes the
  * vectors (vg_node2vec_output_functions.c); returns the number of nodes embedded. Training polls for
  * sqlite3_interrupt and progress handlers; nothing is written unless every vector is. */
 #include <math.h>
@@ -142,8 +142,24 @@ static int train(sqlite3 *db, const vg_graph *g, const vg_node2vec_params *p, co
     return rc;
 }
 
+/* The function's client data. */
+typedef struct node2vec_app {
+    const vg_kernels *kernels;
+    vg_graph_conn *graphs;
+} node2vec_app;
+
+/* The edge table's graph with in-edges (node2vec walks it undirected), in *out. */
+static int edge_graph(sqlite3 *db, vg_graph_conn *graphs, const vg_graph_source *src, vg_graph_shared **out, char **err) {
+    vg_graph_table t;
+    int rc = vg_graph_resolve(db, VG_NODE2VEC_FNAME, src, &t, err);
+    if (rc == SQLITE_OK) rc = vg_graph_acquire(db, graphs, VG_NODE2VEC_FNAME, &t, 1, out, err);
+    vg_graph_table_free(&t);
+    return rc;
+}
+
 static void node2vec_train(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     sqlite3 *db = sqlite3_context_db_handle(ctx);
+    const node2vec_app *app = sqlite3_user_data(ctx);
     vg_graph_source src;
     const char *output = NULL;
     vg_node2vec_params p;
@@ -153,34 +169,45 @@ static void node2vec_train(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         return;
     }
     vg_node2vec_output out;
-    vg_graph g;
-    memset(&g, 0, sizeof g);
+    vg_graph_shared *shared = NULL;
     float *vectors = NULL;
     int rc = vg_node2vec_output_open(db, output, p.dims, &out, &err);
-    if (rc == SQLITE_OK) rc = vg_graph_load(db, VG_NODE2VEC_FNAME, &src, 1, &g, &err);
-    if (rc == SQLITE_OK && g.node_count == 0) {
+    if (rc == SQLITE_OK) rc = edge_graph(db, app->graphs, &src, &shared, &err);
+    const vg_graph *g = shared ? &shared->graph : NULL;
+    if (rc == SQLITE_OK && g->node_count == 0) {
         err = sqlite3_mprintf("%s: the graph is empty: %s has no edge with two non-NULL ends", VG_NODE2VEC_FNAME, src.table);
         rc = SQLITE_ERROR;
     }
     if (rc == SQLITE_OK) {
-        vectors = sqlite3_malloc64((sqlite3_uint64)g.node_count * p.dims * sizeof *vectors);
-        rc = vectors ? train(db, &g, &p, sqlite3_user_data(ctx), vectors, &err) : SQLITE_NOMEM;
+        vectors = sqlite3_malloc64((sqlite3_uint64)g->node_count * p.dims * sizeof *vectors);
+        rc = vectors ? train(db, g, &p, app->kernels, vectors, &err) : SQLITE_NOMEM;
     }
-    if (rc == SQLITE_OK) rc = vg_node2vec_output_write(db, &out, &g, vectors, p.dims, &err);
-    if (rc == SQLITE_OK) sqlite3_result_int64(ctx, (sqlite3_int64)g.node_count);
+    if (rc == SQLITE_OK) rc = vg_node2vec_output_write(db, &out, g, vectors, p.dims, &err);
+    if (rc == SQLITE_OK) sqlite3_result_int64(ctx, (sqlite3_int64)g->node_count);
     else fail(ctx, rc, err);
     sqlite3_free(vectors);
-    vg_graph_free(&g);
+    vg_graph_shared_release(shared);
     vg_node2vec_output_close(&out);
 }
 
-int vg_register_node2vec(sqlite3 *db, const vg_kernels *kernels) {
+static void node2vec_app_free(void *p) {
+    node2vec_app *app = p;
+    vg_graph_conn_release(app->graphs);
+    sqlite3_free(app);
+}
+
+int vg_register_node2vec(sqlite3 *db, const vg_kernels *kernels, vg_graph_conn *graphs) {
     /* it writes: never from a trigger or a view when the running SQLite can say so */
     int flags = SQLITE_UTF8 | (VG_RUNNING_SQLITE() >= 3030000 ? SQLITE_DIRECTONLY : 0);
-    int rc = sqlite3_create_function_v2(db, "node2vec_train", ARG_COUNT - 1, flags, (void *)kernels, node2vec_train,
-                                        NULL, NULL, NULL);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_create_function_v2(db, "node2vec_train", ARG_COUNT, flags, (void *)kernels, node2vec_train, NULL,
-                                        NULL, NULL);
+    int rc = SQLITE_OK;
+    for (int n = ARG_COUNT - 1; n <= ARG_COUNT && rc == SQLITE_OK; n++) {
+        node2vec_app *app = sqlite3_malloc(sizeof *app);
+        if (!app) return SQLITE_NOMEM;
+        app->kernels = kernels;
+        app->graphs = graphs;
+        vg_graph_conn_retain(graphs);
+        /* on failure SQLite calls node2vec_app_free itself */
+        rc = sqlite3_create_function_v2(db, "node2vec_train", n, flags, app, node2vec_train, NULL, NULL, node2vec_app_free);
+    }
     return rc;
 }

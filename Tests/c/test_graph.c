@@ -310,6 +310,10 @@ static void test_random(void) {
     }
 }
 
+/* The local searches and the cache, in their own files. */
+void test_graph_local(void);
+void test_graph_cache(void);
+
 void test_graph(void) {
     test_ids();
     test_build();
@@ -318,4 +322,6 @@ void test_graph(void) {
     test_components();
     test_pagerank();
     test_random();
+    test_graph_local();
+    test_graph_cache();
 }
