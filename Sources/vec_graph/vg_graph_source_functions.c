@@ -35,17 +35,16 @@ static const char *const rowid_names[] = {"rowid", "_rowid_", "oid"};
 static int read_columns(sqlite3 *db, vg_graph_table *t, const char *table, const char *const wanted[3],
                         int shadowed[3]) {
     sqlite3_stmt *stmt = NULL;
-    int rc = sqlite3_prepare_v2(db, "SELECT cid, name FROM pragma_table_info(?1, ?2)", -1, &stmt, NULL);
+    int rc = sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info(?1, ?2)", -1, &stmt, NULL);
     if (rc != SQLITE_OK) return rc;
     sqlite3_bind_text(stmt, 1, table, -1, SQLITE_STATIC);
     sqlite3_bind_text(stmt, 2, t->schema, -1, SQLITE_STATIC);
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        const char *name = (const char *)sqlite3_column_text(stmt, 1);
+        const char *name = (const char *)sqlite3_column_text(stmt, 0);
         if (!name) continue;
         for (int r = 0; r < 3; r++) shadowed[r] |= sqlite3_stricmp(name, rowid_names[r]) == 0;
         for (int i = 0; i < 3; i++) {
             if (!wanted[i] || t->col[i] || sqlite3_stricmp(name, wanted[i]) != 0) continue;
-            if (i < 2) t->cid[i] = sqlite3_column_int(stmt, 0);
             if (!(t->col[i] = sqlite3_mprintf("%s", name))) rc = SQLITE_NOMEM;
         }
         if (rc == SQLITE_NOMEM) break;
@@ -54,11 +53,12 @@ static int read_columns(sqlite3 *db, vg_graph_table *t, const char *table, const
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-/* The name as sqlite_master spells it, and whether it is a real table (views and virtual tables
- * have no root page; eponymous virtual tables are not listed at all). */
+/* The name as sqlite_master spells it, whether it is a real table (views and virtual tables have no
+ * root page; eponymous virtual tables are not listed at all), and whether ANALYZE wrote statistics. */
 static int read_kind(sqlite3 *db, vg_graph_table *t, const char *table) {
-    char *sql = sqlite3_mprintf("SELECT name, type = 'table' AND rootpage > 0 FROM \"%w\".sqlite_master"
-                                " WHERE type IN ('table', 'view') AND name = ?1 COLLATE NOCASE", t->schema);
+    char *sql = sqlite3_mprintf("SELECT name, type = 'table' AND rootpage > 0, EXISTS (SELECT 1 FROM \"%w\".sqlite_master"
+                                " WHERE name = 'sqlite_stat1') FROM \"%w\".sqlite_master"
+                                " WHERE type IN ('table', 'view') AND name = ?1 COLLATE NOCASE", t->schema, t->schema);
     if (!sql) return SQLITE_NOMEM;
     sqlite3_stmt *stmt = NULL;
     int rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
@@ -68,6 +68,7 @@ static int read_kind(sqlite3 *db, vg_graph_table *t, const char *table) {
     rc = sqlite3_step(stmt);
     const char *name = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(stmt, 0) : table;
     t->is_table = rc == SQLITE_ROW && sqlite3_column_int(stmt, 1);
+    t->has_stat1 = rc == SQLITE_ROW && sqlite3_column_int(stmt, 2);
     t->name = sqlite3_mprintf("%s", name);
     rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? (t->name ? SQLITE_OK : SQLITE_NOMEM) : rc;
     sqlite3_finalize(stmt);
@@ -142,7 +143,7 @@ static void read_stat(sqlite3 *db, const vg_graph_table *t, vg_graph_index *inde
     char *sql = sqlite3_mprintf("SELECT stat FROM \"%w\".sqlite_stat1 WHERE tbl = ?1 COLLATE NOCASE AND idx = ?2 COLLATE NOCASE",
                                 t->schema);
     sqlite3_stmt *stmt = NULL;
-    if (sql && sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) == SQLITE_OK) { /* no sqlite_stat1: no statistics */
+    if (sql && sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) == SQLITE_OK) {
         sqlite3_bind_text(stmt, 1, t->name, -1, SQLITE_STATIC);
         sqlite3_bind_text(stmt, 2, index->name, -1, SQLITE_STATIC);
         if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0)) {
@@ -157,8 +158,8 @@ static void read_stat(sqlite3 *db, const vg_graph_table *t, vg_graph_index *inde
 
 int vg_graph_find_indexes(sqlite3 *db, vg_graph_table *t) {
     static const char sql[] =
-        "SELECT l.name, x.cid, x.coll FROM pragma_index_list(?1, ?2) AS l JOIN pragma_index_xinfo(l.name, ?2) AS x"
-        " WHERE x.seqno = 0 AND l.partial = 0";
+        "SELECT l.name, x.name, x.coll FROM pragma_index_list(?1, ?2) AS l JOIN pragma_index_xinfo(l.name, ?2) AS x"
+        " WHERE x.seqno = 0 AND l.partial = 0 AND x.cid >= 0";
     if (t->indexes_found || !t->is_table) return SQLITE_OK;
     t->indexes_found = 1;
     sqlite3_stmt *stmt = NULL;
@@ -168,9 +169,9 @@ int vg_graph_find_indexes(sqlite3 *db, vg_graph_table *t) {
     sqlite3_bind_text(stmt, 2, t->schema, -1, SQLITE_STATIC);
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
         const char *collation = known_collation((const char *)sqlite3_column_text(stmt, 2));
-        int cid = sqlite3_column_int(stmt, 1);
-        for (int i = 0; i < 2 && collation; i++) {
-            if (t->index[i].name || cid != t->cid[i]) continue;
+        const char *column = (const char *)sqlite3_column_text(stmt, 1);
+        for (int i = 0; i < 2 && collation && column; i++) {
+            if (t->index[i].name || sqlite3_stricmp(column, t->col[i]) != 0) continue;
             if (!(t->index[i].name = sqlite3_mprintf("%s", (const char *)sqlite3_column_text(stmt, 0)))) {
                 sqlite3_finalize(stmt);
                 return SQLITE_NOMEM;
@@ -179,7 +180,7 @@ int vg_graph_find_indexes(sqlite3 *db, vg_graph_table *t) {
         }
     }
     sqlite3_finalize(stmt);
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < 2 && t->has_stat1; i++)
         if (t->index[i].name) read_stat(db, t, &t->index[i]);
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }

@@ -51,8 +51,8 @@ typedef struct vg_graph_table {
     char *schema;                  /* as pragma_database_list spells it */
     char *name;                    /* as the schema spells it */
     char *col[3];                  /* src, dst and weight (NULL: unweighted) as the schema spells them */
-    int cid[2];                    /* src's and dst's column numbers */
     int is_table;                  /* an ordinary or WITHOUT ROWID table: not a view or a virtual table */
+    int has_stat1;                 /* its database has sqlite_stat1 */
     const char *rowid;             /* a name of the rowid that no column shadows; NULL if all are */
     int indexes_found;             /* vg_graph_find_indexes ran */
     vg_graph_index index[2];       /* for lookups by src (forward) and by dst (reverse) */
