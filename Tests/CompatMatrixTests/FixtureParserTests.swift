@@ -105,9 +105,53 @@ import Testing
         #expect(parseError("statement ok\n\n")?.message == "statement without SQL")
         #expect(parseError("statement error (unclosed\nSELECT 1")?.message.contains("invalid regular expression") == true)
         #expect(parseError("query I digits=18\nSELECT 1")?.message.contains("digits") == true)
-        #expect(parseError("statement ok\nSELECT 1\n----\n1")?.line == 3)
-        #expect(parseError("halt now")?.line == 1)
-        #expect(parseError("hash-threshold -1")?.line == 1)
         #expect(parseError("statement okay\nSELECT 1")?.description == "t/a.test:1: expected `statement ok` or `statement error [regex]`")
+    }
+
+    /// What SQLite's reference runner (sqllogictest.c) accepts is accepted: text after the engine name,
+    /// the engine in any case, words after `statement ok` and `halt`, `----` inside a statement's SQL,
+    /// `hash-threshold` read with atoi, and `#` comment lines among the expected values.
+    @Test func acceptsWhatTheReferenceRunnerAccepts() throws {
+        let fixture = try parse("""
+            onlyif sqlite # a comment
+            skipif SQLite some words
+            statement ok with words after it
+            SELECT 1
+            ----
+            2
+
+            hash-threshold 12abc
+
+            hash-threshold none
+
+            query I nosort
+            SELECT 1
+            ----
+            # not a value
+            1
+
+            skipif sqlite < 3.38.0 # a gate with a comment
+            halt and stop
+            """)
+        #expect(fixture.records[0].conditions == [RecordCondition(kind: .onlyif, engine: "sqlite"),
+                                                  RecordCondition(kind: .skipif, engine: "SQLite")])
+        #expect(fixture.records[0].kind == .statement(FixtureStatement(expectation: .ok, sql: "SELECT 1\n----\n2")))
+        #expect(fixture.records[1].kind == .hashThreshold(12))
+        #expect(fixture.records[2].kind == .hashThreshold(0))
+        guard case .query(let query) = fixture.records[3].kind else { Issue.record("not a query"); return }
+        #expect(query.expected == ["1"])
+        #expect(fixture.records[4].conditions == [RecordCondition(kind: .skipif, engine: "sqlite",
+                                                                  gate: VersionGate(.less, SQLiteVersion(3, 38, 0)))])
+        #expect(fixture.records[4].kind == .halt)
+        // SQLite in any case is the engine under test; a gate after it must be well formed.
+        #expect(RecordCondition(kind: .skipif, engine: "SQLite").skips(SQLiteVersion(3, 40, 0)))
+        #expect(parseError("skipif sqlite => 3.38.0\nstatement ok\nSELECT 1")?.line == 1)
+        #expect(parseError("skipif sqlite < 3.38.0 junk\nstatement ok\nSELECT 1")?.line == 1)
+    }
+
+    /// Only a `#` in the first column starts a comment, as in the reference runner.
+    @Test func indentedHashIsSQL() throws {
+        let fixture = try parse("statement ok\nSELECT 1\n  # part of the SQL")
+        #expect(fixture.records[0].kind == .statement(FixtureStatement(expectation: .ok, sql: "SELECT 1\n  # part of the SQL")))
     }
 }

@@ -28,8 +28,17 @@ import Testing
 
     @Test func realsWithDigits() {
         #expect(renderValue(.real(1.0 / 3, text: ""), as: .real) == "0.333")
-        #expect(renderValue(.real(2.5, text: ""), as: .real, digits: 0) == "2")
-        #expect(renderValue(.real(0.1, text: ""), as: .real, digits: 17) == "0.10000000000000001")
+        // SQLite's printf: half up, and at most 16 significant digits.
+        #expect(renderValue(.real(2.5, text: ""), as: .real, digits: 0) == "3")
+        #expect(renderValue(.real(0.1, text: ""), as: .real, digits: 17) == "0.10000000000000000")
+        #expect(renderValue(.real(-9223372036854775808.0, text: ""), as: .real) == "-9223372036854776000.000")
+        #expect(renderValue(.real(-0.0, text: ""), as: .real) == "0.000")
+        #expect(renderValue(.real(-0.0001, text: ""), as: .real) == "-0.000")
+        #expect(renderValue(.real(0.0006, text: ""), as: .real) == "0.001")
+        #expect(renderValue(.real(.infinity, text: ""), as: .real) == "Inf")
+        #expect(renderValue(.real(-.infinity, text: ""), as: .real) == "-Inf")
+        #expect(renderValue(.real(1e20, text: ""), as: .real) == "100000000000000000000.000")
+        #expect(renderValue(.real(999.9996, text: ""), as: .real) == "1000.000")
         #expect(renderValue(.integer(3), as: .real) == "3.000")
         #expect(renderValue(text("1.25e1xyz"), as: .real) == "12.500")
         #expect(renderValue(text(".5"), as: .real) == "0.500")

@@ -148,6 +148,47 @@ private func message(_ outcome: CaseOutcome?) -> String {
         #expect(results[33] == .skipped(message: "skipif sqlite < 99.0.0 (running \(version))"))
     }
 
+    /// Queries with the same label must agree (the MD5 of their rendered values), as in the reference runner.
+    @Test func labelsMustAgree() async throws {
+        let driver = try await compiledDriver.value
+        let version = try systemSQLiteVersion()
+        let space = try Workspace(package: true)
+        defer { try? FileManager.default.removeItem(at: space.root) }
+        let fixture = try space.write("t/labels.test", """
+            query I nosort same
+            SELECT 1 UNION ALL SELECT 2
+            ----
+            1
+            2
+
+            query I nosort same
+            VALUES (1), (2)
+            ----
+            1
+            2
+
+            query I nosort same
+            SELECT 3
+            ----
+            3
+
+            skipif sqlite
+            query I nosort other
+            SELECT 4
+            ----
+            4
+
+            query I nosort other
+            SELECT 5
+            ----
+            5
+            """)
+        let results = outcomes(await runFixtureFile(space.request(fixture, driver: driver, version: version)))
+        #expect(results[1] == .passed && results[7] == .passed)
+        #expect(message(results[13]) == "labeled result [same] does not agree with the one at line 1")
+        #expect(message(results[24]) == "labeled result [other] does not agree with the one at line 18")
+    }
+
     @Test func fileGateSkipsEverythingWithoutRunning() async throws {
         let space = try Workspace()
         defer { try? FileManager.default.removeItem(at: space.root) }

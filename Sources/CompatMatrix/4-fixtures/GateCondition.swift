@@ -19,7 +19,7 @@ public struct RecordCondition: Sendable, Equatable, CustomStringConvertible {
 
     /// Whether the condition names the engine under test (at this version).
     public func matches(_ running: SQLiteVersion) -> Bool {
-        guard engine == "sqlite" else { return false }
+        guard engine.lowercased() == "sqlite" else { return false }
         return gate?.holds(for: running) ?? true
     }
 

@@ -29,18 +29,25 @@ func caseResults(_ planned: [PlannedRecord], run: DriverRun, identity: FixtureId
     }
 
     var cases: [CaseResult] = []
+    var labels = QueryLabels()
     for record in planned {
         let line = record.record.line
         if let skip = record.skip {
+            if case .query(let query) = record.record.kind { _ = labels.check(query, line: line, hash: expectedHash(query)) }
             cases.append(identity.recordCase(line, .skipped(message: skip)))
             continue
         }
         let report = trimmedReport(stderr.byRecord[line] ?? "")
         if let done = completed[line] {
-            let outcome: CaseOutcome = if let headline = sanitizerHeadline(report) {
+            var outcome: CaseOutcome = if let headline = sanitizerHeadline(report) {
                 .errored(message: headline, details: report)
             } else {
                 record.verdict(done)
+            }
+            if case .query(let query) = record.record.kind, done.error == nil,
+               let disagreement = labels.check(query, line: line, hash: resultHash(renderResult(done.rows, for: query))),
+               outcome == .passed {
+                outcome = .failed(message: disagreement, details: "SQL:\n\(query.sql)")
             }
             cases.append(identity.recordCase(line, outcome, seconds: done.seconds, systemOut: report))
         } else if line == transcript.running {
@@ -131,4 +138,36 @@ private let signalNames: [Int32: String] = [
 
 private func formatSeconds(_ seconds: Double) -> String {
     seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
+}
+
+/// sqllogictest's labels: every query with the same label (`query I nosort mylabel`) must give the same
+/// result, compared by the MD5 of the rendered values. As in the reference runner, a skipped query
+/// with a label contributes its expected values.
+struct QueryLabels {
+    private var seen: [String: (hash: String, line: Int)] = [:]
+
+    /// nil when `query` has no label or agrees with the first query of its label; else the message.
+    mutating func check(_ query: FixtureQuery, line: Int, hash: String?) -> String? {
+        guard let label = query.label, let hash else { return nil }
+        guard let first = seen[label] else {
+            seen[label] = (hash, line)
+            return nil
+        }
+        return first.hash == hash ? nil
+            : "labeled result [\(label)] does not agree with the one at line \(first.line)"
+    }
+}
+
+/// The MD5 of rendered values, as a label compares them.
+private func resultHash(_ values: [String]) -> String {
+    String(hashLine(values).split(separator: " ").last ?? "")
+}
+
+/// The MD5 a skipped query's expected values stand for (the hash of a hash line, or of the values).
+private func expectedHash(_ query: FixtureQuery) -> String? {
+    if query.expected.isEmpty { return nil }
+    if query.expected.count == 1, isHashLine(query.expected[0]) {
+        return String(query.expected[0].split(separator: " ").last ?? "")
+    }
+    return resultHash(query.expected)
 }

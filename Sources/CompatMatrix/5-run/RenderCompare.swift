@@ -42,7 +42,7 @@ public func compareQuery(_ query: FixtureQuery, rows: [[SQLValue]], hashThreshol
 
 private func bytewiseLess(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
 
-private func isHashLine(_ line: String) -> Bool {
+func isHashLine(_ line: String) -> Bool {
     let parts = line.split(separator: " ")
     return parts.count == 5 && parts[0].allSatisfy(\.isASCII) && Int(parts[0]) != nil
         && parts[1] == "values" && parts[2] == "hashing" && parts[3] == "to"

@@ -18,7 +18,7 @@ public func renderValue(_ value: SQLValue, as type: ColumnType, digits: Int = 3)
     if value == .null { return "NULL" }
     switch type {
     case .integer: return String(integerValue(value))
-    case .real: return String(format: "%.\(digits)f", realValue(value))
+    case .real: return sqlitePrintfFixed(realValue(value), decimals: digits)
     case .text: return textValue(value)
     }
 }
