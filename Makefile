@@ -1,7 +1,7 @@
 # vec_graph's build and test entry points.
 #   make / make all   build build/vec_graph.<so|dylib|dll> against the system SQLite headers
 #   make test         every test suite (installs what it needs), ending with one "N passed, N failed" line
-#   make matrix       compat-matrix over the offline SQLite mirror and the system SQLite, plain and asan
+#   make matrix       compat-matrix over the offline SQLite mirror and the system SQLite: plain, asan, msan on the boundary set
 #   make bench        the distance-kernel benchmark (SIMD vs scalar vs numpy)
 #   make bench-graph  the graph functions against recursive CTEs, networkx and igraph
 #   make npm          npm tarballs into dist/npm/
@@ -58,7 +58,7 @@ venv: .venv/.installed
 	@bash scripts/make-venv.sh
 
 provision: deps venv
-	@PYTHON=.venv/bin/python bash sqlite-versions/provision-mirror.sh .cache/mirror
+	@PYTHON=.venv/bin/python bash sqlite-versions/provision-mirror.sh
 
 test:
 	@bash scripts/run-tests.sh

@@ -33,7 +33,7 @@ mv "$results/build-log.log" "$results/build.log"
 step c-unit make -s test-c
 step c-unit-asan make -s test-c-asan
 # The offline SQLite mirror first: swift test's end-to-end run and the matrix both read it.
-step provision env PYTHON=.venv/bin/python bash sqlite-versions/provision-mirror.sh .cache/mirror
+step provision env PYTHON=.venv/bin/python bash sqlite-versions/provision-mirror.sh
 step swift-log swift test --xunit-output "$results/swift.xml"
 rm -f "$results/provision.log" "$results/swift-log.log"
 rm -f build/matrix/junit.xml

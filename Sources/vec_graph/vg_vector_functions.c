@@ -24,6 +24,22 @@ static void inject_fault(size_t size) {
 }
 #endif
 
+#ifdef VG_FAULT_INJECTION
+/* Test builds only (compat-matrix's MemorySanitizer proof): VEC_GRAPH_FAULT=uninit makes vg_f32 branch
+ * on a byte of a fresh heap block it never wrote. The branch changes nothing visible (so a plain run
+ * passes), but MemorySanitizer reports the use of an uninitialised value. */
+static void inject_uninitialised_read(size_t size) {
+    const char *fault = getenv("VEC_GRAPH_FAULT");
+    if (!fault || strcmp(fault, "uninit") != 0) return;
+    unsigned char *scratch = malloc(size);
+    if (!scratch) return;
+    volatile unsigned char sink = 0;
+    if (scratch[size / 2] & 1) sink = 1;
+    (void)sink;
+    free(scratch);
+}
+#endif
+
 static void vg_f32(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     (void)argc;
     vg_vec a;
@@ -38,6 +54,7 @@ static void vg_f32(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     vg_blob_encode(a.v, a.dims, blob);
 #ifdef VG_FAULT_INJECTION
     inject_fault(bytes);
+    inject_uninitialised_read(bytes);
 #endif
     sqlite3_free(a.v);
     sqlite3_result_blob(ctx, blob, (int)bytes, sqlite3_free);
