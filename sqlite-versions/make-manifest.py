@@ -64,7 +64,8 @@ def sha_or_none(value, where):
 
 def official(url, sha, layout):
     return {"file": url.rsplit("/", 1)[-1], "url": url, "sha256": sha, "layout": layout,
-            "subdir": None, "origin": "official", "sqlite3_c_sha256": None, "sqlite3ext_h": True}
+            "subdir": None, "origin": "official", "sqlite3_c_sha256": None, "sqlite3ext_h": True,
+            "sqlite3ext_h_path": None}
 
 
 def main(argv):
@@ -92,12 +93,13 @@ def main(argv):
             fail(f"local-sources.tsv: bad layout {row['layout']!r}")
         if not SHA_RE.match(row["sha256"]) or not SHA_RE.match(row["sqlite3_c_sha256"]):
             fail(f"local-sources.tsv: {row['file']}: a local source needs a pinned archive and sqlite3.c sha256")
-        if row["sqlite3ext_h"] not in ("yes", "no"):
-            fail(f"local-sources.tsv: {row['file']}: sqlite3ext_h must be yes or no")
+        if row["sqlite3ext_h"] not in ("yes", "no") and not row["sqlite3ext_h"].endswith("/sqlite3ext.h"):
+            fail(f"local-sources.tsv: {row['file']}: sqlite3ext_h must be yes, no or a path ending in /sqlite3ext.h")
         local_by_version.setdefault(row["version"], []).append({
             "file": row["file"], "url": None, "sha256": row["sha256"], "layout": row["layout"],
             "subdir": row["subdir"] or None, "origin": row["origin"],
-            "sqlite3_c_sha256": row["sqlite3_c_sha256"], "sqlite3ext_h": row["sqlite3ext_h"] == "yes"})
+            "sqlite3_c_sha256": row["sqlite3_c_sha256"], "sqlite3ext_h": row["sqlite3ext_h"] != "no",
+            "sqlite3ext_h_path": row["sqlite3ext_h"] if "/" in row["sqlite3ext_h"] else None})
 
     out_releases = []
     for r in sorted(releases, key=lambda r: vkey(r["version"])):

@@ -16,6 +16,8 @@ public struct MatrixReport: Sendable {
     public var built: [String]
     /// The releases whose sources could not be had, why, and the offline way to run; nil if none.
     public var unavailable: String?
+    /// Build time by kind of output: "driver 50 in 20.1s, ext 80 in 150.2s, sqlite3 48 in 160.3s".
+    public var buildBreakdown = ""
 }
 
 public struct MatrixRunner: Sendable {
@@ -74,17 +76,21 @@ public struct MatrixRunner: Sendable {
 
         let workRoot = cache.work.appendingPathComponent("run-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: workRoot) }
+        let results = ResultCache(folder: cache.root.appendingPathComponent("results"), enabled: !options.rerun)
         let unitRunner = MatrixUnitRunner(
             builder: builder, fixtures: fixtures, options: options, headers: headers, systemHeaders: systemHeaders,
-            releaseHeaders: releaseHeaders, workRoot: workRoot, progress: progress, timings: timings)
+            releaseHeaders: releaseHeaders, workRoot: workRoot, progress: progress, timings: timings, results: results)
         let suites = await MatrixLimiter.map(plan.units, limit: options.jobs) { await unitRunner.run($0) }.flatMap { $0 }
         await progress.finish()
         let unavailable = headers.compactMap { version, result -> UnavailableSources? in
             guard case .failure(let error) = result else { return nil }
             return UnavailableSources(version: version, error: error)
         }.sorted { $0.version < $1.version }
-        return try await finish(suites, unavailable: unavailable, timings: timings, started: clock,
-                                built: await builder.cache.built)
+        await timings.noteReused(await results.reused, of: await results.total)
+        var report = try await finish(suites, unavailable: unavailable, timings: timings, started: clock,
+                                      built: await builder.cache.built)
+        report.buildBreakdown = await builder.cache.breakdown
+        return report
     }
 
     /// Writes the reports and returns what the run produced.

@@ -65,6 +65,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "The C compiler.")
     var cc = "clang"
 
+    @Flag(help: "Run every fixture file, even those whose identical run passed before (the result cache).")
+    var rerun = false
+
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if timeout < 1 { throw ValidationError("--timeout must be at least 1 second") }
@@ -90,6 +93,7 @@ struct RunCommand: AsyncParsableCommand {
         options.timeout = .seconds(timeout)
         options.extensionCFlags = extensionCflags.split(whereSeparator: \.isWhitespace).map(String.init)
         options.compiler = cc
+        options.rerun = rerun
         for item in modeVersions {
             let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, let mode = BuildMode(rawValue: parts[0]), !parts[1].isEmpty else {
@@ -117,7 +121,8 @@ struct RunCommand: AsyncParsableCommand {
 
         let report = try await MatrixRunner(options: options, logger: LoggingSetup.logger()).run()
         print(report.summary)
-        print("time: \(report.timings); \(report.built.count) build(s) made, the rest from the cache")
+        print("time: \(report.timings); \(report.built.count) build(s) made, the rest from the cache"
+              + (report.buildBreakdown.isEmpty ? "" : " (\(report.buildBreakdown))"))
         throw ExitCode(report.exitStatus)
     }
 

@@ -10,11 +10,11 @@ struct SharedOptions: ParsableArguments {
     @Option(help: "The release manifest (default: <package-root>/sqlite-versions/manifest.json).")
     var manifest: String?
 
-    @Option(help: "Cache folder for sources, amalgamations and builds (default: <package-root>/.cache/compat-matrix).")
+    @Option(help: "Cache folder for sources, amalgamations and builds (default: the user cache, ~/.cache/vec_graph/compat-matrix; see sqlite-versions/cache-dir.sh).")
     var cache: String?
 
     @Option(name: .customLong("mirror"),
-            help: "A folder or http(s) URL holding archives named as in the manifest; repeatable. Default: <package-root>/.cache/mirror when it exists.")
+            help: "A folder or http(s) URL holding archives named as in the manifest; repeatable. Default: the user cache's mirror (~/.cache/vec_graph/mirror) when it exists.")
     var mirrors: [String] = []
 
     @Flag(help: "Never use the network: only the cache and mirror folders.")

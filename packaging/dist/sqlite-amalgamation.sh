@@ -8,7 +8,7 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 dest=${1:?usage: sqlite-amalgamation.sh DEST}
-mirror=${VG_SQLITE_MIRROR:-$root/.cache/mirror}
+mirror=${VG_SQLITE_MIRROR:-$(bash "$root/sqlite-versions/cache-dir.sh" mirror)}
 list=$root/sqlite-versions/local-sources.tsv
 die() { echo "sqlite-amalgamation: $*" >&2; exit 1; }
 
@@ -22,7 +22,7 @@ if [[ -f $dest/sqlite3.c && $(header_version "$dest") == "$version" ]]; then
 fi
 
 mkdir -p "$dest"
-cached=$root/.cache/compat-matrix/sqlite/$version
+cached=$(bash "$root/sqlite-versions/cache-dir.sh" compat-matrix)/sqlite/$version
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 if [[ -f $cached/sqlite3.c ]] && grep -q "\"sha256\" : \"$want\"" "$cached/prepared.json" \

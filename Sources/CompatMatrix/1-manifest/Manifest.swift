@@ -47,10 +47,12 @@ public struct Manifest: Codable, Sendable {
         public var extensionHeader: Bool?
 
         public var hasExtensionHeader: Bool { extensionHeader ?? true }
+        /// Where sqlite3ext.h is inside the archive, when it is not beside sqlite3.h.
+        public var extensionHeaderPath: String?
 
         enum CodingKeys: String, CodingKey {
             case file, url, sha256, layout, subdir, origin
-            case sqlite3cSHA256 = "sqlite3_c_sha256", extensionHeader = "sqlite3ext_h"
+            case sqlite3cSHA256 = "sqlite3_c_sha256", extensionHeader = "sqlite3ext_h", extensionHeaderPath = "sqlite3ext_h_path"
         }
     }
 

@@ -32,6 +32,8 @@ public struct MatrixOptions: Sendable {
     public var extensionFolder: URL?
     /// Where the system SQLite's sqlite3.h and sqlite3ext.h are.
     public var systemInclude = URL(fileURLWithPath: "/usr/include")
+    /// Run every fixture file even when the result cache has an identical passing run (--rerun).
+    public var rerun = false
     /// nil: live progress exactly when stdout is a terminal.
     public var liveProgress: Bool?
 

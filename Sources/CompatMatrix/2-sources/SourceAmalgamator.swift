@@ -9,8 +9,9 @@ enum SourceAmalgamator {
 
     /// Copies the files from `sources` (a private, disposable copy) to `output`. Each is looked for in
     /// `sources`, `sources/src`, then the folder above `sources` (vendored copies sometimes keep
-    /// sqlite3.c in c/ and sqlite3.h beside it). Returns whether sqlite3ext.h was there.
-    static func amalgamate(_ sources: URL, source: Manifest.Source, into output: URL) async throws -> Bool {
+    /// sqlite3.c in c/ and sqlite3.h beside it); sqlite3ext.h at the manifest's path under `archive` (the
+    /// unpacked archive) when it gives one. Returns whether sqlite3ext.h was there.
+    static func amalgamate(_ sources: URL, archive: URL, source: Manifest.Source, into output: URL) async throws -> Bool {
         if source.layout == .sourceTree { try await makeAmalgamation(in: sources) }
         let manager = FileManager.default
         func find(_ file: String) -> URL? {
@@ -23,7 +24,9 @@ enum SourceAmalgamator {
             }
             try manager.copyItem(at: found, to: output.appendingPathComponent(file))
         }
-        guard let header = find(extensionHeader) else {
+        let header = source.extensionHeaderPath.map { archive.appendingPathComponent($0) }
+            .flatMap { manager.fileExists(atPath: $0.path) ? $0 : nil } ?? find(extensionHeader)
+        guard let header else {
             if source.hasExtensionHeader {
                 throw SourceError("\(source.file) has no \(extensionHeader), but the manifest says it has")
             }

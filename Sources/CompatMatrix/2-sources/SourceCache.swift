@@ -1,4 +1,4 @@
-// The layout of the compat-matrix cache folder (default .cache/compat-matrix).
+// The layout of the compat-matrix cache folder (default ~/.cache/vec_graph/compat-matrix, MatrixOptions.userCache).
 //   downloads/<file>            archives fetched from mirror URLs or the official site, verified
 //   sqlite/<version>/           prepared amalgamation: sqlite3.c, sqlite3.h, [sqlite3ext.h], prepared.json
 //   builds/<artifact>-<key>/    build outputs, one folder per build-cache key

@@ -138,7 +138,7 @@ public struct SourcePreparer: Sendable {
         try FileManager.default.createDirectory(at: unpacked, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
         let sources = try await SourceUnpacker.unpack(archive, into: unpacked, subdir: attempt.source.subdir)
-        let hasExtensionHeader = try await SourceAmalgamator.amalgamate(sources, source: attempt.source, into: output)
+        let hasExtensionHeader = try await SourceAmalgamator.amalgamate(sources, archive: unpacked, source: attempt.source, into: output)
         let (header, amalgamationDigest) = try check(output, release: release, source: attempt.source)
         if release.sourceID == nil {
             let warning = "the manifest has no SQLITE_SOURCE_ID for \(version) to check against"

@@ -1,7 +1,7 @@
 // What running fixtures produced: one CaseResult per fixture file (or record), grouped into suites.
 
 /// The outcome of one test case.
-public enum CaseOutcome: Sendable, Equatable {
+public enum CaseOutcome: Sendable, Equatable, Codable {
     case passed
     /// The case failed: a short message, and the details (SQL, expected, actual) for the report.
     case failed(message: String, details: String)
@@ -11,7 +11,7 @@ public enum CaseOutcome: Sendable, Equatable {
     case skipped(message: String)
 }
 
-public struct CaseResult: Sendable, Equatable {
+public struct CaseResult: Sendable, Equatable, Codable {
     /// Group of the case: for fixtures, the fixture's folder under Fixtures/ ("vector").
     public var group: String
     /// Name of the case: "vector/distance.test" or "vector/distance.test:42".

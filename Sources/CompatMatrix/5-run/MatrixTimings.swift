@@ -6,7 +6,16 @@ public actor MatrixTimings {
     public private(set) var build: Duration = .zero
     public private(set) var run: Duration = .zero
 
+    /// Fixture-file runs reused from the result cache, of all of them.
+    public private(set) var reused = 0
+    public private(set) var fixtureRuns = 0
+
     public init() {}
+
+    public func noteReused(_ reused: Int, of total: Int) {
+        self.reused = reused
+        fixtureRuns = total
+    }
 
     public enum Phase: Sendable { case fetch, build, run }
 
@@ -22,6 +31,7 @@ public actor MatrixTimings {
     public func line(wall: Duration) -> String {
         "fetch \(seconds(fetch)), build \(seconds(build)), run \(seconds(run)) "
             + "(build and run summed over jobs), wall \(seconds(wall))"
+            + (fixtureRuns > 0 ? "; \(reused) of \(fixtureRuns) fixture-file runs reused from the result cache" : "")
     }
 
     private func seconds(_ duration: Duration) -> String {

@@ -14,6 +14,7 @@ struct MatrixUnitRunner: Sendable {
     var workRoot: URL
     var progress: MatrixProgress
     var timings: MatrixTimings
+    var results: ResultCache
 
     func run(_ unit: MatrixUnit) async -> [SuiteResult] {
         if unit.mode == .msan, !builder.toolchain.supportsMSan {
@@ -102,10 +103,10 @@ struct MatrixUnitRunner: Sendable {
             .merging(options.environment) { _, extra in extra }
         var cases: [CaseResult] = []
         for fixture in fixtures {
-            cases += await runFixtureFile(FixtureRunRequest(
+            cases += await results.cases(for: FixtureRunRequest(
                 driver: driver, extensionPath: library, fixture: fixture, fixtureRoot: options.fixtureRoot,
                 sqliteVersion: unit.target.version, timeout: options.timeout, environment: environment,
-                workDirectory: work))
+                workDirectory: work)) { await runFixtureFile($0) }
         }
         await timings.add(.run, ContinuousClock.now - started)
         return SuiteResult(sqliteLabel: unit.target.label, mode: unit.mode, build: build, cases: cases)

@@ -11,10 +11,13 @@ public struct UnavailableSources: Sendable {
     var reasons: [String] {
         var seen: [String] = []
         for line in error.description.split(separator: "\n") where line.hasPrefix("  - ") {
-            var reason = String(line.dropFirst(4))
-            if let range = reason.range(of: "attempt(s): ", options: .backwards) { reason = String(reason[range.upperBound...]) }
-            else if let range = reason.range(of: ": ") { reason = String(reason[range.upperBound...]) }
-            if !seen.contains(reason) { seen.append(reason) }
+            var reason = line.dropFirst(4)
+            // "<url or path>: " prefixes (each attempt names where it read), then the retry count.
+            while let range = reason.range(of: ": "), reason[..<range.lowerBound].contains("://") || reason.hasPrefix("/") {
+                reason = reason[range.upperBound...]
+            }
+            if let range = reason.range(of: "attempt(s): ") { reason = reason[range.upperBound...] }
+            if !seen.contains(String(reason)) { seen.append(String(reason)) }
         }
         return seen.isEmpty ? [error.description] : seen
     }
