@@ -34,6 +34,7 @@ int vg_graph_conn_new(vg_graph_conn **out, char **err) {
     }
     vg_graph_conn *conn = sqlite3_malloc(sizeof *conn);
     if (!conn) return SQLITE_NOMEM;
+    memset(conn, 0, sizeof *conn);
     conn->strategy = (vg_graph_strategy)strategy;
     vg_graph_cache_init(&conn->cache, VG_GRAPH_CACHE_BUDGET, VG_GRAPH_CACHE_ENTRIES);
     conn->refs = 1;
@@ -49,6 +50,7 @@ void vg_graph_conn_release(void *p) {
     vg_graph_conn *conn = p;
     if (!conn || --conn->refs > 0) return;
     vg_graph_cache_clear(&conn->cache);
+    vg_graph_tables_clear(conn);
     sqlite3_free(conn);
 }
 
@@ -74,9 +76,8 @@ static int committed_state(sqlite3 *db, const vg_graph_table *t) {
     return 0;
 }
 
-/* One PRAGMA value of t's database. */
-static int pragma_value(sqlite3 *db, const vg_graph_table *t, const char *pragma, int64_t *out) {
-    char *sql = sqlite3_mprintf("PRAGMA \"%w\".%s", t->schema, pragma);
+int vg_graph_pragma(sqlite3 *db, const char *schema, const char *name, int64_t *out) {
+    char *sql = sqlite3_mprintf("PRAGMA \"%w\".%s", schema, name);
     if (!sql) return SQLITE_NOMEM;
     sqlite3_stmt *stmt = NULL;
     int rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
@@ -90,14 +91,17 @@ static int pragma_value(sqlite3 *db, const vg_graph_table *t, const char *pragma
     return rc;
 }
 
-static int read_token(sqlite3 *db, const vg_graph_table *t, vg_graph_token *token) {
+int64_t vg_graph_changes(sqlite3 *db) {
 #if SQLITE_VERSION_NUMBER >= 3036001
-    if (VG_RUNNING_SQLITE() >= 3036001) token->changes = sqlite3_total_changes64(db);
-    else
+    if (VG_RUNNING_SQLITE() >= 3036001) return sqlite3_total_changes64(db);
 #endif
-        token->changes = sqlite3_total_changes(db);
-    int rc = pragma_value(db, t, "schema_version", &token->schema_version);
-    return rc == SQLITE_OK ? pragma_value(db, t, "data_version", &token->data_version) : rc;
+    return sqlite3_total_changes(db);
+}
+
+static int read_token(sqlite3 *db, const vg_graph_table *t, vg_graph_token *token) {
+    token->changes = vg_graph_changes(db);
+    int rc = vg_graph_pragma(db, t->schema, "schema_version", &token->schema_version);
+    return rc == SQLITE_OK ? vg_graph_pragma(db, t->schema, "data_version", &token->data_version) : rc;
 }
 
 /* The cache key: each name with its length in front (so no two lists of names make the same key). */

@@ -116,7 +116,9 @@ vg_graph_status vg_graph_expand_traversal(vg_graph_local *local, uint32_t start,
     vg_graph_status st = cover(&s);
     if (st == VG_GRAPH_OK) st = push(&layer, start);
     if (st == VG_GRAPH_OK) s.hops[0][start] = 0;
+    size_t sides = dir == VG_GRAPH_BOTH ? 2 : 1;
     for (uint32_t depth = 0; st == VG_GRAPH_OK && layer.count > 0 && depth < max_depth; depth++) {
+        if (!vg_graph_local_affordable(local, layer.count * sides)) st = VG_GRAPH_OVER_BUDGET;
         for (size_t i = 0; i < layer.count && st == VG_GRAPH_OK; i++) {
             for (int k = 0; k < 2 && st == VG_GRAPH_OK; k++) {
                 vg_graph_direction side = k ? VG_GRAPH_REVERSE : VG_GRAPH_FORWARD;
@@ -183,6 +185,11 @@ static vg_graph_status hops_forward(search *s, uint32_t start, uint32_t end) {
     s->hops[0][start] = 0;
     int found = 0;
     while (st == VG_GRAPH_OK && !found && layer.count > 0) {
+        /* (the end may show up early in the layer; asking for half of it keeps long searches short) */
+        if (!vg_graph_local_affordable(l, (layer.count + 1) / 2)) {
+            st = VG_GRAPH_OVER_BUDGET;
+            break;
+        }
         sort_by_id(&l->b.ids, &layer);
         for (size_t i = 0; i < layer.count && st == VG_GRAPH_OK && !found; i++) {
             size_t from, to;
@@ -216,6 +223,10 @@ static vg_graph_status hops_both(search *s, uint32_t start, uint32_t end) {
     while (st == VG_GRAPH_OK && !met && layer[0].count > 0 && layer[1].count > 0) {
         int e = layer[1].count < layer[0].count;
         vg_graph_direction side = e ? VG_GRAPH_REVERSE : VG_GRAPH_FORWARD;
+        if (!vg_graph_local_affordable(l, layer[e].count)) {
+            st = VG_GRAPH_OVER_BUDGET;
+            break;
+        }
         for (size_t i = 0; i < layer[e].count && st == VG_GRAPH_OK; i++) {
             uint32_t u = layer[e].node[i];
             size_t from, to;

@@ -65,7 +65,15 @@ vg_graph_status vg_graph_local_fetch(vg_graph_local *local, uint32_t u, vg_graph
     }
     size_t rows = local->b.count + local->in_count - before;
     local->cost += VG_GRAPH_LOCAL_LOOKUP_COST + VG_GRAPH_LOCAL_ROW_COST * rows;
+    local->fetches++;
     return VG_GRAPH_OK;
+}
+
+int vg_graph_local_affordable(const vg_graph_local *local, size_t n) {
+    if (local->budget == SIZE_MAX) return 1;
+    if (local->cost >= local->budget) return n == 0;
+    size_t each = local->fetches ? local->cost / local->fetches : VG_GRAPH_LOCAL_LOOKUP_COST + VG_GRAPH_LOCAL_ROW_COST;
+    return n <= (local->budget - local->cost) / each;
 }
 
 static vg_graph_status push_in_row(vg_graph_local *local, uint32_t src, uint32_t dst, double weight) {

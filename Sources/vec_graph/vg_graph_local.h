@@ -40,6 +40,7 @@ struct vg_graph_local {
     void *ctx;
     int fetch_rc;
     size_t cost;               /* spent so far, in row units */
+    size_t fetches;
     size_t budget;             /* a fetch that would start beyond it fails with VG_GRAPH_OVER_BUDGET */
 };
 
@@ -53,6 +54,10 @@ vg_graph_status vg_graph_local_give_text(vg_graph_local *local, const char *id, 
 
 /* Fetches u's rows on one side (once; a second call does nothing) within the budget. */
 vg_graph_status vg_graph_local_fetch(vg_graph_local *local, uint32_t u, vg_graph_direction side);
+
+/* Whether n more fetches at the average cost so far would stay within the budget: a layered search
+ * asks before each layer, so that it stops before a layer it cannot finish rather than in it. */
+int vg_graph_local_affordable(const vg_graph_local *local, size_t n);
 
 /* Called by the fetch callback for each row of u: the node at the other end and the row's weight. */
 vg_graph_status vg_graph_local_add_int(vg_graph_local *local, uint32_t u, vg_graph_direction side, int64_t other,

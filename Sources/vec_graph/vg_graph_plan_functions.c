@@ -3,7 +3,8 @@
  *   2. else, when the table has an index on each column the search follows, the part around the
  *      start read through them (vg_graph_expand.c), within a budget: 1/BUDGET_FRACTION of the cost of
  *      reading the whole table (its rows from sqlite_stat1, else its rowid range), in row units; with
- *      sqlite_stat1's rows per key, a bounded traversal predicted to cost more skips straight to 3;
+ *      sqlite_stat1's rows per key, a bounded traversal predicted to cost more skips straight to 3
+ *      (the estimate is vg_graph_resolve's);
  *   3. else, and once a search passes its budget, the whole table (then cached, see
  *      vg_graph_conn_functions.c).
  * VEC_GRAPH_STRATEGY forces one: "index" (2 without a budget, wherever the indexes exist; never a
@@ -20,27 +21,9 @@
 /* from_indexes' "read the table instead". */
 #define READ_TABLE (-2)
 
-/* The table's rows: from sqlite_stat1, else the span of its rowids (never fewer rows than that); 0
- * when unknown. */
-static sqlite3_int64 table_rows(sqlite3 *db, const vg_graph_table *t, const vg_graph_index *index) {
-    if (index->rows > 0) return index->rows;
-    if (!t->rowid) return 0;
-    /* two subqueries: each is one step down the table's b-tree; max() - min() in one would scan */
-    char *sql = sqlite3_mprintf("SELECT (SELECT max(\"%w\") FROM \"%w\".\"%w\") - (SELECT min(\"%w\") FROM \"%w\".\"%w\") + 1",
-                                t->rowid, t->schema, t->name, t->rowid, t->schema, t->name);
-    sqlite3_stmt *stmt = NULL;
-    sqlite3_int64 rows = 0;
-    if (sql && sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW)
-        rows = sqlite3_column_int64(stmt, 0);
-    sqlite3_finalize(stmt);
-    sqlite3_free(sql);
-    return rows;
-}
-
 /* The budget of an index-driven search following the sides in use (0: read the table instead). */
-static size_t budget(sqlite3 *db, const vg_graph_table *t, const vg_graph_search *search, const int use[2]) {
-    sqlite3_int64 rows = table_rows(db, t, &t->index[use[0] ? 0 : 1]);
-    size_t limit = rows > 0 ? (size_t)(rows / BUDGET_FRACTION) : UNKNOWN_SIZE_BUDGET;
+static size_t budget(const vg_graph_table *t, const vg_graph_search *search, const int use[2]) {
+    size_t limit = t->rows > 0 ? (size_t)(t->rows / BUDGET_FRACTION) : UNKNOWN_SIZE_BUDGET;
     if (search->end || search->max_depth == VG_GRAPH_NONE) return limit;
     double growth = 0, per_node = 0;
     for (int side = 0; side < 2; side++) {
@@ -93,18 +76,17 @@ static int local_rc(vg_graph_status st, const vg_graph_local *local, vg_graph_lo
 
 /* The part of t a search reads, through t's indexes (*out NULL: start is no node); READ_TABLE when
  * they cannot serve it. */
-static int from_indexes(sqlite3 *db, const vg_graph_conn *conn, const char *fname, vg_graph_table *t,
+static int from_indexes(sqlite3 *db, const vg_graph_conn *conn, const char *fname, const vg_graph_table *t,
                         const vg_graph_search *search, const vg_graph_node_id *ids, vg_graph_shared **out, char **err) {
-    int rc = vg_graph_find_indexes(db, t);
-    if (rc != SQLITE_OK) return rc == SQLITE_NOMEM ? rc : READ_TABLE;
     int path = search->end != NULL;
     int use[2] = {path || search->dir != VG_GRAPH_REVERSE, path ? t->index[1].name != NULL : search->dir != VG_GRAPH_FORWARD};
     if ((use[0] && !t->index[0].name) || (use[1] && !t->index[1].name)) return READ_TABLE;
-    size_t limit = conn->strategy == VG_GRAPH_INDEX ? SIZE_MAX : budget(db, t, search, use);
+    size_t limit = conn->strategy == VG_GRAPH_INDEX ? SIZE_MAX : budget(t, search, use);
     if (limit == 0) return READ_TABLE;
 
     vg_graph_lookups lk;
     vg_graph_lookups_init(&lk, db, fname, t);
+    int rc;
     vg_graph_local local;
     vg_graph_local_init(&local, path && t->col[2], vg_graph_lookups_fetch, &lk, limit);
     uint32_t start, end = 0;
@@ -127,7 +109,7 @@ static int from_indexes(sqlite3 *db, const vg_graph_conn *conn, const char *fnam
     return rc;
 }
 
-int vg_graph_for_search(sqlite3 *db, vg_graph_conn *conn, const char *fname, vg_graph_table *t,
+int vg_graph_for_search(sqlite3 *db, vg_graph_conn *conn, const char *fname, const vg_graph_table *t,
                         const vg_graph_search *search, vg_graph_shared **out, char **err) {
     *out = NULL;
     vg_graph_node_id ids[2] = {vg_graph_node_arg(search->start), vg_graph_node_arg(search->end)};

@@ -70,7 +70,7 @@ static int direction_arg(const char *fname, sqlite3_value *v, vg_graph_direction
 static int search_graph(sqlite3 *db, vg_graph_conn *conn, const char *fname, const vg_graph_source *source,
                         const vg_graph_search *search, vg_graph_result *res, char **err) {
     vg_graph_table t;
-    int rc = vg_graph_resolve(db, fname, source, &t, err);
+    int rc = vg_graph_resolve(db, conn, fname, source, &t, err);
     if (rc == SQLITE_OK) rc = vg_graph_for_search(db, conn, fname, &t, search, &res->graph, err);
     vg_graph_table_free(&t);
     return rc;
@@ -80,7 +80,7 @@ static int search_graph(sqlite3 *db, vg_graph_conn *conn, const char *fname, con
 static int whole_graph(sqlite3 *db, vg_graph_conn *conn, const char *fname, const vg_graph_source *source,
                        vg_graph_result *res, char **err) {
     vg_graph_table t;
-    int rc = vg_graph_resolve(db, fname, source, &t, err);
+    int rc = vg_graph_resolve(db, conn, fname, source, &t, err);
     if (rc == SQLITE_OK) rc = vg_graph_acquire(db, conn, fname, &t, 0, &res->graph, err);
     vg_graph_table_free(&t);
     return rc;

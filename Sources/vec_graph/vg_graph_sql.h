@@ -14,21 +14,6 @@
  * always through indexes where they serve, always a full read, always through the cache. */
 typedef enum vg_graph_strategy { VG_GRAPH_AUTO, VG_GRAPH_INDEX, VG_GRAPH_LOAD, VG_GRAPH_CACHED } vg_graph_strategy;
 
-/* One connection's graph state, shared by every function registered on it (reference counted: each
- * registration holds one, released by SQLite through the registration's destructor). */
-typedef struct vg_graph_conn {
-    vg_graph_strategy strategy;
-    vg_graph_cache cache;
-    int refs;
-} vg_graph_conn;
-
-/* A new state with one reference, its strategy read from VEC_GRAPH_STRATEGY (unset or "auto", "index",
- * "load", "cache"); SQLITE_ERROR with *err set for another value. */
-int vg_graph_conn_new(vg_graph_conn **out, char **err);
-void vg_graph_conn_retain(vg_graph_conn *conn);
-/* Drops a reference (a registration destructor: takes the state as void *). */
-void vg_graph_conn_release(void *conn);
-
 /* Where the edges are: names as the user wrote them, unquoted ("edges", "aux.edges"). */
 typedef struct vg_graph_source {
     const char *table;
@@ -54,17 +39,56 @@ typedef struct vg_graph_table {
     int is_table;                  /* an ordinary or WITHOUT ROWID table: not a view or a virtual table */
     int has_stat1;                 /* its database has sqlite_stat1 */
     const char *rowid;             /* a name of the rowid that no column shadows; NULL if all are */
-    int indexes_found;             /* vg_graph_find_indexes ran */
+    sqlite3_int64 rows;            /* its rows, estimated (sqlite_stat1, else the rowid span); 0: unknown */
+    int rows_known;                /* rows was estimated, at this connection's change count rows_changes */
+    int64_t rows_changes;
     vg_graph_index index[2];       /* for lookups by src (forward) and by dst (reverse) */
 } vg_graph_table;
 
-/* Finds source->table as SQLite resolves it (temp, main, attached databases; or "schema.table") and
- * its columns. On failure an SQLite code with *err set (sqlite3_mprintf'd, starting with fname;
- * NULL only when out of memory). Free t with vg_graph_table_free, also after a failure. */
-int vg_graph_resolve(sqlite3 *db, const char *fname, const vg_graph_source *source, vg_graph_table *t, char **err);
+/* A resolved table a connection keeps (vg_graph_tables_functions.c). */
+#define VG_GRAPH_TABLE_ENTRIES 8
+typedef struct vg_graph_table_entry {
+    char *key;                 /* the names as given, length-prefixed; NULL: a free slot */
+    vg_graph_table table;
+    int64_t versions[2];       /* PRAGMA schema_version of main and temp when it was resolved */
+} vg_graph_table_entry;
+
+/* One connection's graph state, shared by every function registered on it (reference counted: each
+ * registration holds one, released by SQLite through the registration's destructor). */
+typedef struct vg_graph_conn {
+    vg_graph_strategy strategy;
+    vg_graph_cache cache;
+    vg_graph_table_entry tables[VG_GRAPH_TABLE_ENTRIES];
+    int next_table;            /* the slot a new table entry takes when none is free */
+    int refs;
+} vg_graph_conn;
+
+/* A new state with one reference, its strategy read from VEC_GRAPH_STRATEGY (unset or "auto", "index",
+ * "load", "cache"); SQLITE_ERROR with *err set for another value. */
+int vg_graph_conn_new(vg_graph_conn **out, char **err);
+void vg_graph_conn_retain(vg_graph_conn *conn);
+/* Drops a reference (a registration destructor: takes the state as void *). */
+void vg_graph_conn_release(void *conn);
+
+/* Finds source->table as SQLite resolves it (temp, main, attached databases; or "schema.table"), its
+ * columns and (for a table) the indexes that serve lookups and its size, or takes them from conn's
+ * cache of resolved tables where they are current (conn may be NULL). On failure an SQLite code
+ * with *err set (sqlite3_mprintf'd, starting with fname; NULL only when out of memory). Free t with vg_graph_table_free, also after a failure. */
+int vg_graph_resolve(sqlite3 *db, vg_graph_conn *conn, const char *fname, const vg_graph_source *source,
+                     vg_graph_table *t, char **err);
 void vg_graph_table_free(vg_graph_table *t);
-/* Fills t->index (tables only); finding none is no error. */
-int vg_graph_find_indexes(sqlite3 *db, vg_graph_table *t);
+
+/* The connection's cache of resolved tables (vg_graph_tables_functions.c): the schema versions that
+ * make an entry current (SQLITE_ERROR: do not cache now), an entry's copy into t (1) or 0, keeping t. */
+int vg_graph_tables_versions(sqlite3 *db, int64_t versions[2]);
+int vg_graph_tables_find(vg_graph_conn *conn, const char *key, const int64_t versions[2], vg_graph_table *t);
+void vg_graph_tables_keep(vg_graph_conn *conn, const char *key, const int64_t versions[2], const vg_graph_table *t);
+void vg_graph_tables_clear(vg_graph_conn *conn);
+
+/* One integer PRAGMA of a database ("PRAGMA schema.name"), and this connection's change count
+ * (sqlite3_total_changes64 where the running SQLite has it, else sqlite3_total_changes). */
+int vg_graph_pragma(sqlite3 *db, const char *schema, const char *name, int64_t *out);
+int64_t vg_graph_changes(sqlite3 *db);
 
 /* Reads every edge of t with one statement and builds g. Rows with a NULL endpoint (or a NULL weight)
  * are skipped. Errors as vg_graph_resolve's. */
@@ -91,7 +115,7 @@ typedef struct vg_graph_search {
 /* The graph a search runs on: cached, read whole, or just the part around start read through t's
  * indexes, as the strategy and the planner choose; the search's result is the same on each.
  * *out NULL (and SQLITE_OK): start, or the path's end, is no node, so there are no rows. */
-int vg_graph_for_search(sqlite3 *db, vg_graph_conn *conn, const char *fname, vg_graph_table *t,
+int vg_graph_for_search(sqlite3 *db, vg_graph_conn *conn, const char *fname, const vg_graph_table *t,
                         const vg_graph_search *search, vg_graph_shared **out, char **err);
 
 /* Reads part of t through its indexes (vg_graph_lookup_functions.c): out-rows by src, in-rows by dst. */

@@ -151,7 +151,7 @@ typedef struct node2vec_app {
 /* The edge table's graph with in-edges (node2vec walks it undirected), in *out. */
 static int edge_graph(sqlite3 *db, vg_graph_conn *graphs, const vg_graph_source *src, vg_graph_shared **out, char **err) {
     vg_graph_table t;
-    int rc = vg_graph_resolve(db, VG_NODE2VEC_FNAME, src, &t, err);
+    int rc = vg_graph_resolve(db, graphs, VG_NODE2VEC_FNAME, src, &t, err);
     if (rc == SQLITE_OK) rc = vg_graph_acquire(db, graphs, VG_NODE2VEC_FNAME, &t, 1, out, err);
     vg_graph_table_free(&t);
     return rc;

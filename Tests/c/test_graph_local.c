@@ -270,7 +270,9 @@ static void test_budget_and_failures(void) {
     vg_graph_local_init(&l, 0, fetch_edges, &src, 3 * VG_GRAPH_LOCAL_LOOKUP_COST);
     uint32_t s;
     vg_graph_local_give_int(&l, e[0].s, &s);
-    CHECK(vg_graph_expand_traversal(&l, s, VG_GRAPH_NONE, VG_GRAPH_BOTH) == VG_GRAPH_OVER_BUDGET, "over budget");
+    CHECK(vg_graph_expand_traversal(&l, s, VG_GRAPH_NONE, VG_GRAPH_BOTH) == VG_GRAPH_OVER_BUDGET && l.fetches == 2,
+          "over budget: the start's two lists fetched, then stopped before a layer it could not pay for (%zu fetches)",
+          l.fetches);
     vg_graph_local_free(&l);
 
     src.fetches = 0;

