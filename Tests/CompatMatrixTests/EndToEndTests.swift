@@ -93,8 +93,24 @@ import Testing
             report: "heap-buffer-overflow", note: "vg_f32 also writes one byte past a heap block of its own")
     }
 
+    /// Whether clang links -fsanitize=memory here (the toolchain ships the MSan runtime).
+    static let msanAvailable: Bool = {
+        let source = FileManager.default.temporaryDirectory.appendingPathComponent("msan-\(UUID().uuidString).c")
+        defer { try? FileManager.default.removeItem(at: source); try? FileManager.default.removeItem(atPath: source.path + ".out") }
+        guard (try? "int main(void) { return 0; }\n".write(to: source, atomically: true, encoding: .utf8)) != nil else { return false }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["clang", "-fsanitize=memory", source.path, "-o", source.path + ".out"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }()
+
     /// MemorySanitizer needs SQLite instrumented too, so a real release (the system library is not).
-    @Test(.enabled(if: mirrorReady, skipMessage), .timeLimit(.minutes(10)))
+    @Test(.enabled(if: mirrorReady, skipMessage), .enabled(if: msanAvailable, "clang cannot link -fsanitize=memory here"),
+          .timeLimit(.minutes(10)))
     func msanCatchesAnInjectedUninitialisedReadThatPlainMisses() async throws {
         try await Self.sanitizerProof(
             .msan, fault: "uninit", version: "3.53.4", sanitizer: "MemorySanitizer",
