@@ -2,7 +2,8 @@
  *   1. a current cached whole graph, when the connection keeps one (free);
  *   2. else, when the table has an index on each column the search follows, the part around the
  *      start read through them (vg_graph_expand.c), within a budget: 1/BUDGET_FRACTION of the cost of
- *      reading the whole table (its rows from sqlite_stat1, else its rowid range), in row units; with
+ *      reading the whole table (its rows from sqlite_stat1, else its rowid span, at most what the
+ *      database's pages hold; a WITHOUT ROWID table: that bound), in row units; with
  *      sqlite_stat1's rows per key, a bounded traversal predicted to cost more skips straight to 3
  *      (the estimate is vg_graph_resolve's);
  *   3. else, and once a search passes its budget, the whole table (then cached, see
@@ -16,7 +17,7 @@
 
 /* An index-driven search may cost at most this fraction of a full read. */
 #define BUDGET_FRACTION 32
-/* The budget when the table's size is unknown (a WITHOUT ROWID table without sqlite_stat1). */
+/* The budget when the table's size is unknown (its database's page count could not be read). */
 #define UNKNOWN_SIZE_BUDGET 65536
 /* from_indexes' "read the table instead". */
 #define READ_TABLE (-2)

@@ -137,18 +137,27 @@ static int describe(sqlite3 *db, vg_graph_table *t, const char *schema, const ch
     return rc;
 }
 
-/* The table's rows: from sqlite_stat1, else the span of its rowids (never fewer rows than that); 0
- * when unknown (a WITHOUT ROWID table without statistics). */
+/* The fewest bytes a row takes in a b-tree page (cell pointer, header, two small integers). */
+#define MIN_ROW_BYTES 16
+
+/* The table's rows: from sqlite_stat1, else the span of its rowids, at most what its database's
+ * pages can hold (a WITHOUT ROWID table: that bound alone); 0 when unknown. */
 static sqlite3_int64 estimate_rows(sqlite3 *db, const vg_graph_table *t) {
     for (int i = 0; i < 2; i++)
         if (t->index[i].rows > 0) return t->index[i].rows;
-    if (!t->rowid) return 0;
+    int64_t pages = 0, page_size = 0;
+    if (vg_graph_pragma(db, t->schema, "page_count", &pages) != SQLITE_OK ||
+        vg_graph_pragma(db, t->schema, "page_size", &page_size) != SQLITE_OK)
+        return 0;
+    sqlite3_int64 bound = pages * (page_size / MIN_ROW_BYTES);
+    if (!t->rowid) return bound;
     /* two subqueries: each is one step down the table's b-tree; max() - min() in one would scan */
     char *sql = sqlite3_mprintf("SELECT (SELECT max(\"%w\") FROM \"%w\".\"%w\") - (SELECT min(\"%w\") FROM \"%w\".\"%w\") + 1",
                                 t->rowid, t->schema, t->name, t->rowid, t->schema, t->name);
     sqlite3_stmt *stmt = NULL;
-    sqlite3_int64 rows = 0;
-    if (sql && sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW)
+    sqlite3_int64 rows = bound;
+    if (sql && sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW &&
+        sqlite3_column_type(stmt, 0) == SQLITE_INTEGER && sqlite3_column_int64(stmt, 0) < bound)
         rows = sqlite3_column_int64(stmt, 0);
     sqlite3_finalize(stmt);
     sqlite3_free(sql);

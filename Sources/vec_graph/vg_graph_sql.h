@@ -39,7 +39,7 @@ typedef struct vg_graph_table {
     int is_table;                  /* an ordinary or WITHOUT ROWID table: not a view or a virtual table */
     int has_stat1;                 /* its database has sqlite_stat1 */
     const char *rowid;             /* a name of the rowid that no column shadows; NULL if all are */
-    sqlite3_int64 rows;            /* its rows, estimated (sqlite_stat1, else the rowid span); 0: unknown */
+    sqlite3_int64 rows;            /* its rows, estimated (vg_graph_source_functions.c); 0: unknown */
     int rows_known;                /* rows was estimated, at this connection's change count rows_changes */
     int64_t rows_changes;
     vg_graph_index index[2];       /* for lookups by src (forward) and by dst (reverse) */
