@@ -68,25 +68,27 @@ public func runFixtureFile(_ request: FixtureRunRequest) async -> [CaseResult] {
     }
     var arguments = ["--db", "test.db", "--script", "script.bin"]
     if let extensionPath = request.extensionPath { arguments += ["--extension", extensionPath.path] }
-    let run = await runDriver(request, arguments: arguments, in: folder)
+    let run = await runDriver(request.driver, emulator: request.emulator, arguments: arguments,
+                              environment: request.environment, timeout: request.timeout, in: folder)
     return caseResults(planned, run: run, identity: identity, expected: request.sqliteVersion, timeout: request.timeout)
 }
 
 /// Runs the driver in `folder` (so that its paths are relative: wine reads them too), under the emulator
 /// if there is one. An emulator that fails before the driver printed anything (wine's server on a busy
 /// machine) gets one more try, noted at the top of stderr; that failure says nothing about vec_graph.
-func runDriver(_ request: FixtureRunRequest, arguments: [String], in folder: URL) async -> DriverRun {
-    let command = request.emulator + [request.driver.path] + arguments
-    let attempts = request.emulator.isEmpty ? 1 : 2
+func runDriver(_ driver: URL, emulator: [String], arguments: [String], environment: [String: String],
+               timeout: Duration, in folder: URL) async -> DriverRun {
+    let command = emulator + [driver.path] + arguments
+    let attempts = emulator.isEmpty ? 1 : 2
     var note = ""
     var run = DriverRun()
     for attempt in 1...attempts {
         try? FileManager.default.removeItem(at: folder.appendingPathComponent("test.db"))
         run = await runDriverProcess(executable: command[0], arguments: Array(command.dropFirst()),
-                                     environment: request.environment, timeout: request.timeout, in: folder)
+                                     environment: environment, timeout: timeout, in: folder)
         let failedBeforeOutput = run.stdout.isEmpty && !run.timedOut && run.status?.isSuccess != true
         guard failedBeforeOutput, attempt < attempts else { break }
-        note = "[compat-matrix: \(request.emulator[0]) failed (\(run.status.map { "\($0)" } ?? run.launchError ?? "?")) "
+        note = "[compat-matrix: \(emulator[0]) failed (\(run.status.map { "\($0)" } ?? run.launchError ?? "?")) "
             + "before the driver printed anything; started it once more]\n" + String(decoding: run.stderr, as: UTF8.self) + "\n"
     }
     if !note.isEmpty { run.stderr = Array(note.utf8) + run.stderr }

@@ -47,9 +47,10 @@ struct PrebuiltRunner: Sendable {
         } catch {
             return (result(.errored(message: "cannot write the probe script: \(error)", details: "")), nil)
         }
-        let run = await runDriver(request(folder, version: SQLiteVersion(0, 0), folder: folder),
+        let run = await runDriver(target.driver, emulator: target.emulator,
                                   arguments: ["--db", "test.db", "--script", "script.bin",
-                                              "--extension", target.extensionLibrary.path], in: folder)
+                                              "--extension", target.extensionLibrary.path],
+                                  environment: options.environment, timeout: options.timeout, in: folder)
         let transcript = DriverTranscript(run.stdout)
         let stderr = String(decoding: run.stderr, as: UTF8.self)
         let status = run.status.map { "\($0)" } ?? run.launchError ?? (run.timedOut ? "timed out" : "?")
