@@ -57,8 +57,9 @@ public struct MatrixRunner: Sendable {
         let targets = try selection.targets(for: options.versions)
         var limits: [BuildMode: Set<MatrixTarget>] = [:]
         for (mode, expression) in options.modeVersions { limits[mode] = Set(try selection.targets(for: expression)) }
+        let instrumented = try options.instrumentSQLite.map { Set(try selection.targets(for: $0)) }
         var profiles: [BuildMode: SanitizerProfile] = [:]
-        for mode in options.modes { profiles[mode] = try SanitizerProfile.load(mode, from: options.sanitizers) }
+        for mode in Set(options.modes + [.plain]) { profiles[mode] = try SanitizerProfile.load(mode, from: options.sanitizers) }
         let sources = try BuilderSources.load(packageRoot: options.packageRoot, extensionFolder: options.extensionFolder)
         let toolchain = try await BuilderToolchain.probe(options.compiler, scratch: cache.work)
         let builder = Builder(toolchain: toolchain, cache: BuildCache(root: cache.builds), sources: sources,
@@ -79,7 +80,8 @@ public struct MatrixRunner: Sendable {
         let results = ResultCache(folder: cache.root.appendingPathComponent("results"), enabled: !options.rerun)
         let unitRunner = MatrixUnitRunner(
             builder: builder, fixtures: fixtures, options: options, headers: headers, systemHeaders: systemHeaders,
-            releaseHeaders: releaseHeaders, workRoot: workRoot, progress: progress, timings: timings, results: results)
+            releaseHeaders: releaseHeaders, workRoot: workRoot, progress: progress, timings: timings, results: results,
+            instrumentedSQLite: instrumented)
         let suites = await MatrixLimiter.map(plan.units, limit: options.jobs) { await unitRunner.run($0) }.flatMap { $0 }
         await progress.finish()
         let unavailable = headers.compactMap { version, result -> UnavailableSources? in
@@ -87,17 +89,24 @@ public struct MatrixRunner: Sendable {
             return UnavailableSources(version: version, error: error)
         }.sorted { $0.version < $1.version }
         await timings.noteReused(await results.reused, of: await results.total)
+        var notes: [String] = []
+        if let instrumented, options.modes.contains(.asan) {
+            let labels = targets.filter(instrumented.contains).filter { !$0.isSystem }.map(\.label)
+            notes.append("asan: SQLite itself is instrumented on \(labels.isEmpty ? "none" : labels.joined(separator: ", ")); "
+                         + "on the other releases the driver and the extension are, linking the plain sqlite3.o "
+                         + "(ASan's allocator and libc interceptors still watch every allocation and copy).")
+        }
         var report = try await finish(suites, unavailable: unavailable, timings: timings, started: clock,
-                                      built: await builder.cache.built)
+                                      built: await builder.cache.built, notes: notes)
         report.buildBreakdown = await builder.cache.breakdown
         return report
     }
 
     /// Writes the reports and returns what the run produced.
     private func finish(_ suites: [SuiteResult], unavailable: [UnavailableSources], timings: MatrixTimings,
-                        started: ContinuousClock.Instant, built: [String]) async throws -> MatrixReport {
+                        started: ContinuousClock.Instant, built: [String], notes: [String] = []) async throws -> MatrixReport {
         let title = "vec_graph compat matrix" + (options.shard == .whole ? "" : " (shard \(options.shard))")
-        let summary = markdownSummary(suites, title: title, unavailable: unavailable)
+        let summary = markdownSummary(suites, title: title, unavailable: unavailable, notes: notes)
         try write(junitXML(suites, timestamp: Date()), to: options.junit)
         try write(summary, to: options.summary)
         return MatrixReport(suites: suites, exitStatus: matrixExitStatus(suites), summary: summary,

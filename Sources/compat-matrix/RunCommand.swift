@@ -20,6 +20,9 @@ struct RunCommand: AsyncParsableCommand {
             help: "MODE=VERSIONS: run MODE only on the SQLites that VERSIONS selects too (repeatable), e.g. msan=boundary.")
     var modeVersions: [String] = []
 
+    @Option(help: "Versions whose SQLite asan instruments too (e.g. boundary); elsewhere asan drivers link the plain sqlite3.o. Default: all.")
+    var instrumentSqlite: String?
+
     @Option(help: "A prebuilt vg_driver to run instead of building one (needs --extension).")
     var driver: String?
 
@@ -94,6 +97,7 @@ struct RunCommand: AsyncParsableCommand {
         options.extensionCFlags = extensionCflags.split(whereSeparator: \.isWhitespace).map(String.init)
         options.compiler = cc
         options.rerun = rerun
+        options.instrumentSQLite = instrumentSqlite
         for item in modeVersions {
             let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, let mode = BuildMode(rawValue: parts[0]), !parts[1].isEmpty else {

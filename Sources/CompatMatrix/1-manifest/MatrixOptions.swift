@@ -10,6 +10,11 @@ public struct MatrixOptions: Sendable {
     /// Modes that run on fewer SQLites than --versions selects (--mode-versions msan=boundary): the mode's
     /// units are those of the SQLites both expressions select.
     public var modeVersions: [BuildMode: String] = [:]
+    /// The SQLites whose sqlite3.o is instrumented in asan mode (--instrument-sqlite boundary); nil: all.
+    /// Elsewhere the asan driver and extension link the plain sqlite3.o: ASan's allocator and libc
+    /// interceptors still watch every allocation and copy, but SQLite's own code is not checked.
+    /// msan always instruments SQLite (MemorySanitizer needs every line instrumented).
+    public var instrumentSQLite: String?
     /// A prebuilt driver and extension to run instead of building (--driver, --extension), with an
     /// optional emulator command in front of the driver (--emulator "qemu-aarch64-static -L ...").
     public var prebuilt: PrebuiltTarget?

@@ -45,7 +45,10 @@ public struct Builder: Sendable {
     }
 
     /// The test driver for a target: linked with sqlite3.o from `headers`, or with -lsqlite3 for the system.
-    public func driver(for target: MatrixTarget, headers: BuilderHeaders, mode: BuildMode) async throws -> URL {
+    /// `sqliteMode` is the mode sqlite3.o is compiled in: `mode` itself, or `plain` for an asan driver
+    /// that links the plain object (SQLite not instrumented; the driver and the extension are).
+    public func driver(for target: MatrixTarget, headers: BuilderHeaders, mode: BuildMode,
+                       sqliteMode: BuildMode? = nil) async throws -> URL {
         let flags = modeFlags(mode)
         let sqlite: [String]
         let identity: String
@@ -53,14 +56,15 @@ public struct Builder: Sendable {
             sqlite = ["-lsqlite3"]
             identity = headers.identity
         } else {
-            let (object, objectKey) = try await sqliteObject(headers, mode: mode)
+            let (object, objectKey) = try await sqliteObject(headers, mode: sqliteMode ?? mode)
             sqlite = [object.path]
             identity = objectKey
         }
         let linkInputs = sqlite + ["-ldl", "-lpthread", "-lm"] + toolchain.linkFlags
         let key = BuildCache.key(["vg_driver", identity, sources.driverHash, mode.rawValue, toolchain.identity]
             + flags + linkInputs.filter { !$0.hasPrefix("/") })
-        let folder = try await cache.artifact(name: "driver-\(target.label)-\(mode.rawValue)", key: key) { out in
+        let suffix = sqliteMode.map { $0 == mode ? "" : "-sqlite-\($0.rawValue)" } ?? ""
+        let folder = try await cache.artifact(name: "driver-\(target.label)-\(mode.rawValue)\(suffix)", key: key) { out in
             try await compile("vg_driver \(target.label) \(mode.rawValue)",
                               flags + ["-I", headers.folder.path, sources.driverSource.path,
                                        "-o", out.appendingPathComponent("vg_driver").path] + linkInputs)

@@ -15,6 +15,8 @@ struct MatrixUnitRunner: Sendable {
     var progress: MatrixProgress
     var timings: MatrixTimings
     var results: ResultCache
+    /// The SQLites whose sqlite3.o asan instruments (nil: all); see MatrixOptions.instrumentSQLite.
+    var instrumentedSQLite: Set<MatrixTarget>?
 
     func run(_ unit: MatrixUnit) async -> [SuiteResult] {
         if unit.mode == .msan, !builder.toolchain.supportsMSan {
@@ -67,7 +69,8 @@ struct MatrixUnitRunner: Sendable {
             own = systemHeaders!
         }
         let driver: URL
-        do { driver = try await builder.driver(for: unit.target, headers: own, mode: unit.mode) } catch {
+        let sqliteMode: BuildMode = unit.mode == .asan && instrumentedSQLite?.contains(unit.target) == false ? .plain : unit.mode
+        do { driver = try await builder.driver(for: unit.target, headers: own, mode: unit.mode, sqliteMode: sqliteMode) } catch {
             await progress.built(unit, outcome: "driver build failed")
             return .failure(asFailure(error, step: "vg_driver \(unit)"))
         }

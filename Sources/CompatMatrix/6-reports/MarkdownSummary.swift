@@ -3,7 +3,8 @@
 
 import Foundation
 
-public func markdownSummary(_ suites: [SuiteResult], title: String, unavailable: [UnavailableSources] = []) -> String {
+public func markdownSummary(_ suites: [SuiteResult], title: String, unavailable: [UnavailableSources] = [],
+                            notes: [String] = []) -> String {
     var out = "## \(title)\n\n"
     let all = suites.flatMap(\.cases)
     out += "\(cellText(all)) in \(suites.count) suites.\n\n"
@@ -23,6 +24,7 @@ public func markdownSummary(_ suites: [SuiteResult], title: String, unavailable:
         }
         out += "| \(tableEscape(label)) | " + cells.joined(separator: " | ") + " |\n"
     }
+    for note in notes { out += "\n\(note)\n" }
 
     let failing = suites.filter { !missing.contains($0.sqliteLabel) }
         .compactMap { suite in suite.cases.first(where: isProblem).map { (suite, $0) } }
