@@ -93,6 +93,15 @@ import Testing
             report: "heap-buffer-overflow", note: "vg_f32 also writes one byte past a heap block of its own")
     }
 
+    /// The broad sweep's asan: 3.25.2 is not in the boundary set, so its asan driver links the plain
+    /// sqlite3.o; the extension is instrumented and the overflow is still caught.
+    @Test(.enabled(if: mirrorReady, skipMessage), .timeLimit(.minutes(10)))
+    func asanWithThePlainSQLiteObjectStillCatchesTheOverflow() async throws {
+        try await Self.sanitizerProof(
+            .asan, fault: "oob", version: "3.25.2", sanitizer: "AddressSanitizer", report: "heap-buffer-overflow",
+            note: "vg_f32 also writes one byte past a heap block of its own", instrumentSQLite: "boundary")
+    }
+
     /// Whether clang links -fsanitize=memory here (the toolchain ships the MSan runtime).
     static let msanAvailable: Bool = {
         let source = FileManager.default.temporaryDirectory.appendingPathComponent("msan-\(UUID().uuidString).c")
@@ -120,7 +129,7 @@ import Testing
     /// Builds the extension with -DVG_FAULT_INJECTION, runs a one-query fixture with VEC_GRAPH_FAULT=`fault`
     /// in plain and in `mode`: plain passes, `mode` errors with the sanitizer's report in the JUnit file.
     static func sanitizerProof(_ mode: BuildMode, fault: String, version: String, sanitizer: String,
-                               report: String, note: String) async throws {
+                               report: String, note: String, instrumentSQLite: String? = nil) async throws {
         let root = try MatrixTestSupport.fixtureRoot("fault/\(fault).test", """
             # With VEC_GRAPH_FAULT=\(fault), \(note).
             query I nosort
@@ -133,6 +142,7 @@ import Testing
         if mirrorReady { options.mirrors = [.folder(MatrixTestSupport.mirror)] }
         options.extensionCFlags = ["-DVG_FAULT_INJECTION"]
         options.environment = ["VEC_GRAPH_FAULT": fault]
+        options.instrumentSQLite = instrumentSQLite
         let output = try SourceTestArchives.temporaryFolder("fault")
         defer { try? FileManager.default.removeItem(at: output) }
         options.junit = output.appendingPathComponent("junit.xml")
@@ -153,6 +163,7 @@ import Testing
         }
         let junit = try String(contentsOf: options.junit!, encoding: .utf8)
         #expect(junit.contains(report))
+        if instrumentSQLite != nil { #expect(run.summary.contains("SQLite itself is instrumented on none"), "\(run.summary)") }
     }
 }
 
