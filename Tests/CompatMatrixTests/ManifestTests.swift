@@ -6,6 +6,7 @@ import Testing
 @Suite struct ManifestTests {
     static let sample = """
     { "generated_from": "test", "default_set": ["3.21.0", "3.40.1"], "available_offline": ["3.40.1"],
+      "boundary_set": ["3.21.0", "3.40.1"],
       "features": [{"since": "3.38.0", "id": "vtab-in", "description": "IN at once"}],
       "releases": [
         {"version": "3.21.0", "date": "2017-10-24", "source_id": null,
@@ -48,8 +49,16 @@ import Testing
         let manifest = try Manifest.load(from: url)
         #expect(manifest.release(named: "3.21.0") != nil)
         for name in manifest.availableOffline {
-            #expect(manifest.release(named: name)?.sources.first?.sha256 != nil, "\(name) has a pinned local source")
+            let release = try #require(manifest.release(named: name))
+            let local = try #require(release.sources.first)
+            #expect(local.url == nil && local.sha256 != nil && local.sqlite3cSHA256 != nil,
+                    "\(name): a local source pinned by archive and sqlite3.c sha256")
+            #expect(release.sourceID != nil, "\(name): a SOURCE_ID to check against")
         }
+        // The releases of issue #14 that are still obtainable, and the boundary set msan runs on.
+        #expect(manifest.availableOffline.count == 24)
+        for name in ["3.24.0", "3.38.3", "3.41.0", "3.30.1", "3.52.0", "3.53.0"] { #expect(manifest.availableOffline.contains(name)) }
+        #expect(manifest.boundarySet == ["3.24.0", "3.38.3", "3.41.0", "3.46.1", "3.53.4"])
     }
 
     @Test func selectsSetsAndLists() throws {
@@ -57,6 +66,7 @@ import Testing
         #expect(try selection.targets(for: "default").map(\.label) == ["3.21.0", "3.40.1"])
         #expect(try selection.targets(for: "all").map(\.label) == ["3.21.0", "3.38.0", "3.40.1"])
         #expect(try selection.targets(for: "latest").map(\.label) == ["3.40.1"])
+        #expect(try selection.targets(for: "boundary").map(\.label) == ["3.21.0", "3.40.1"])
         #expect(try selection.targets(for: "available").map(\.label) == ["3.38.0"])
         #expect(try selection.targets(for: "system").map(\.label) == ["system-3.40.1"])
         #expect(try selection.targets(for: "3.40.1, 3.21.0,system,latest").map(\.label)

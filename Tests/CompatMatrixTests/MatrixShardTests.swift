@@ -30,4 +30,13 @@ import Testing
     func rejectsBadShards(text: String) {
         #expect(throws: MatrixConfigurationError.self) { try MatrixShard(text) }
     }
+
+    /// --mode-versions msan=boundary: msan units only for the SQLites both expressions select.
+    @Test func modeLimitsKeepOtherModesWhole() {
+        let targets = ["3.24.0", "3.30.1", "3.53.4"].map { MatrixTarget.release(version: SQLiteVersion($0)!) }
+        let plan = MatrixPlan(targets: targets, modes: [.msan, .plain], shard: .whole,
+                              limits: [.msan: [targets[0], targets[2]]])
+        #expect(plan.units.map(\.description) == ["3.24.0 plain", "3.24.0 msan", "3.30.1 plain", "3.53.4 plain", "3.53.4 msan"])
+        #expect(plan.suiteCount == 10)
+    }
 }
