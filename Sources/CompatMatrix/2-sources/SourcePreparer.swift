@@ -155,6 +155,9 @@ public struct SourcePreparer: Sendable {
         try encoder.encode(record).write(to: output.appendingPathComponent("prepared.json"))
         let destination = cache.amalgamation(version)
         try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+        // Another process (the cache is shared by clones) may have prepared the same source meanwhile,
+        // and be compiling from it: keep that one. Only a stale folder is replaced.
+        if let other = cached(release), other.sqlite3cSHA256 == record.sqlite3cSHA256 { return other }
         try? FileManager.default.removeItem(at: destination)
         try SourceFiles.renameReplacing(output, destination)
         record.folder = destination

@@ -1,6 +1,7 @@
 // Content-keyed build outputs: builds/<name>-<key>/ holds one artifact built from inputs whose hash
 // is <key>. A hit costs one stat; a miss builds in a scratch folder and renames it into place, so an
-// interrupted build leaves nothing that looks done. Identical builds in flight are shared.
+// interrupted build leaves nothing that looks done. Identical builds in flight are shared, and a key
+// another process finished first is kept as it is (the cache is shared by clones).
 import Foundation
 
 public actor BuildCache {
@@ -46,6 +47,12 @@ public actor BuildCache {
             do {
                 try await build(scratch)
                 try Data().write(to: scratch.appendingPathComponent(".done"))
+                // The cache is shared by every clone: another process may have finished the same key
+                // meanwhile. Its output is the same, and may be in use, so keep it and drop ours.
+                if FileManager.default.fileExists(atPath: destination.appendingPathComponent(".done").path) {
+                    try? FileManager.default.removeItem(at: scratch)
+                    return destination
+                }
                 try? FileManager.default.removeItem(at: destination)
                 try SourceFiles.renameReplacing(scratch, destination)
                 return destination
