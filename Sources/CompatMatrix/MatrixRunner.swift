@@ -89,17 +89,20 @@ public struct MatrixRunner: Sendable {
             return UnavailableSources(version: version, error: error)
         }.sorted { $0.version < $1.version }
         await timings.noteReused(await results.reused, of: await results.total)
-        var notes: [String] = []
-        if let instrumented, options.modes.contains(.asan) {
-            let labels = targets.filter(instrumented.contains).filter { !$0.isSystem }.map(\.label)
-            notes.append("asan: SQLite itself is instrumented on \(labels.isEmpty ? "none" : labels.joined(separator: ", ")); "
-                         + "on the other releases the driver and the extension are, linking the plain sqlite3.o "
-                         + "(ASan's allocator and libc interceptors still watch every allocation and copy).")
-        }
         var report = try await finish(suites, unavailable: unavailable, timings: timings, started: clock,
-                                      built: await builder.cache.built, notes: notes)
+                                      built: await builder.cache.built,
+                                      notes: instrumentationNote(targets: targets, instrumented: instrumented))
         report.buildBreakdown = await builder.cache.breakdown
         return report
+    }
+
+    /// With --instrument-sqlite and asan: where SQLite itself was instrumented, for the summary.
+    private func instrumentationNote(targets: [MatrixTarget], instrumented: Set<MatrixTarget>?) -> [String] {
+        guard let instrumented, options.modes.contains(.asan) else { return [] }
+        let labels = targets.filter(instrumented.contains).filter { !$0.isSystem }.map(\.label)
+        return ["asan: SQLite itself is instrumented on \(labels.isEmpty ? "none" : labels.joined(separator: ", ")); "
+                + "on the other releases the driver and the extension are, linking the plain sqlite3.o "
+                + "(ASan's allocator and libc interceptors still watch every allocation and copy)."]
     }
 
     /// Writes the reports and returns what the run produced.
