@@ -38,6 +38,13 @@ static void append(vg_graph_rows *out, uint32_t node, uint32_t parent, uint32_t 
     out->count++;
 }
 
+/* BFS reaching v from u: a new node joins the queue (the rows). */
+static void reach(vg_graph_rows *out, unsigned char *seen, uint32_t v, uint32_t u, uint32_t depth) {
+    if (seen[v]) return;
+    seen[v] = 1;
+    append(out, v, u, depth);
+}
+
 vg_graph_status vg_graph_bfs(const vg_graph *g, uint32_t start, uint32_t max_depth, vg_graph_direction dir,
                              vg_graph_rows *out) {
     unsigned char *seen = calloc(g->node_count, 1);
@@ -47,16 +54,19 @@ vg_graph_status vg_graph_bfs(const vg_graph *g, uint32_t start, uint32_t max_dep
     }
     seen[start] = 1;
     append(out, start, VG_GRAPH_NONE, 0);
+    /* one direction: its sorted list as it is; both: the merge of the two */
+    const size_t *start_of = dir == VG_GRAPH_REVERSE ? g->in_start : g->out_start;
+    const uint32_t *list = dir == VG_GRAPH_REVERSE ? g->in_node : g->out_node;
     /* the rows are the queue: head walks them while new nodes are appended */
     for (uint32_t head = 0; head < out->count; head++) {
         uint32_t u = out->node[head], depth = (uint32_t)out->value[head];
         if (depth >= max_depth) continue;
-        neighbours it = neighbours_of(g, u, dir);
-        for (uint32_t v = next_neighbour(&it); v != VG_GRAPH_NONE; v = next_neighbour(&it)) {
-            if (seen[v]) continue;
-            seen[v] = 1;
-            append(out, v, u, depth + 1);
+        if (dir != VG_GRAPH_BOTH) {
+            for (size_t e = start_of[u]; e < start_of[u + 1]; e++) reach(out, seen, list[e], u, depth + 1);
+            continue;
         }
+        neighbours it = neighbours_of(g, u, dir);
+        for (uint32_t v = next_neighbour(&it); v != VG_GRAPH_NONE; v = next_neighbour(&it)) reach(out, seen, v, u, depth + 1);
     }
     free(seen);
     return VG_GRAPH_OK;
