@@ -40,9 +40,20 @@ rm -f build/matrix/junit.xml
 step matrix-log bash scripts/run-matrix.sh
 [ -f build/matrix/junit.xml ] && cp build/matrix/junit.xml "$results/matrix.xml"
 rm -f "$results/matrix-log.log"
+# The graph fixtures again under each forced VEC_GRAPH_STRATEGY (the run above used the planner):
+# through the indexes, whole reads, the cache. --rerun: the result cache does not see the variable.
+echo "matrix-graph-index matrix-graph-load matrix-graph-cache graph-strategies" >> "$results/expected.txt"
+for strategy in index load cache; do
+  rm -f "build/matrix/junit-graph-$strategy.xml"
+  step "matrix-graph-$strategy-log" env VEC_GRAPH_STRATEGY=$strategy bash scripts/run-matrix.sh --fixtures 'graph/*' --rerun \
+    --junit "build/matrix/junit-graph-$strategy.xml" --summary "build/matrix/summary-graph-$strategy.md"
+  [ -f "build/matrix/junit-graph-$strategy.xml" ] && cp "build/matrix/junit-graph-$strategy.xml" "$results/matrix-graph-$strategy.xml"
+  rm -f "$results/matrix-graph-$strategy-log.log"
+done
 
 step hnsw-crash /usr/bin/python3 Tests/crash/hnsw_crash.py build/vec_graph
 step node2vec-quality /usr/bin/python3 Tests/node2vec/quality.py build/vec_graph
+step graph-strategies .venv/bin/python Tests/graph/strategies.py build/vec_graph
 step dist-log bash packaging/dist/test.sh "$results"
 rm -f "$results/dist-log.log"
 step python-log bash packaging/python/test.sh "$results"
