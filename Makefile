@@ -64,18 +64,18 @@ test:
 	@bash scripts/run-tests.sh
 
 # C unit tests (plain, then ASan+UBSan), as run-tests.sh calls them.
-C_TEST_SOURCES := $(wildcard Tests/c/test_*.c) Tests/c/vg_alloc_libc.c
+C_TEST_SOURCES := $(wildcard Tests/c/test_*.c) Tests/c/vg_alloc_libc.c Tests/c/vg_sync_pthread.c Tests/c/hnsw_disk.c
 C_UNDER_TEST := $(filter-out Sources/vec_graph/vec_graph.c Sources/vec_graph/vg_%functions.c Sources/vec_graph/vg_value.c,$(EXT_SOURCES))
 test-c: build/tests/c_unit
 	./build/tests/c_unit
 test-c-asan: build/tests/c_unit_asan
 	./build/tests/c_unit_asan
-build/tests/c_unit: $(C_TEST_SOURCES) $(C_UNDER_TEST) $(EXT_HEADERS) Tests/c/vg_test.h
+build/tests/c_unit: $(C_TEST_SOURCES) $(C_UNDER_TEST) $(EXT_HEADERS) $(wildcard Tests/c/*.h)
 	@mkdir -p build/tests
-	$(CC) -std=c11 $(WARNINGS) -O2 -ISources/vec_graph/include -ISources/vec_graph -o $@ $(C_TEST_SOURCES) $(C_UNDER_TEST) -lm
-build/tests/c_unit_asan: $(C_TEST_SOURCES) $(C_UNDER_TEST) $(EXT_HEADERS) Tests/c/vg_test.h
+	$(CC) -std=c11 $(WARNINGS) -O2 -ISources/vec_graph/include -ISources/vec_graph -o $@ $(C_TEST_SOURCES) $(C_UNDER_TEST) -lm -lpthread
+build/tests/c_unit_asan: $(C_TEST_SOURCES) $(C_UNDER_TEST) $(EXT_HEADERS) $(wildcard Tests/c/*.h)
 	@mkdir -p build/tests
-	$(SANITIZE_CC) -std=c11 $(WARNINGS) $(ASAN_FLAGS) -ISources/vec_graph/include -ISources/vec_graph -o $@ $(C_TEST_SOURCES) $(C_UNDER_TEST) -lm
+	$(SANITIZE_CC) -std=c11 $(WARNINGS) $(ASAN_FLAGS) -ISources/vec_graph/include -ISources/vec_graph -o $@ $(C_TEST_SOURCES) $(C_UNDER_TEST) -lm -lpthread
 
 test-swift: $(LOADABLE)
 	swift test

@@ -1,10 +1,26 @@
-/* HNSW graph changes: insertion (Malkov & Yashunin, algorithm 1 with the neighbour-selection
- * heuristic of algorithm 4) and deletion with neighbour repair, so no link ever dangles and every
- * node stays reachable from the entry point. */
-#include <stdlib.h>
+/* HNSW graph changes over a view: insertion (Malkov & Yashunin, algorithm 1 with the
+ * neighbour-selection heuristic of algorithm 4), into a new slot or into the slot of a tombstone (or
+ * of an updated node), which is first unlinked from its neighbours (as hnswlib's updatePoint); the
+ * tombstone of a deleted node; a node's new rowid. Every node changed goes private and dirty. */
+#include <math.h>
 #include <string.h>
 
+#include "vg_alloc.h"
 #include "vg_hnsw_internal.h"
+
+static uint64_t splitmix64(uint64_t x) {
+    x += 0x9e3779b97f4a7c15u;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
+    return x ^ (x >> 31);
+}
+
+int vg_hnsw_level_for(const vg_hnsw_params *params, int64_t rowid) {
+    uint64_t h = splitmix64(params->seed ^ splitmix64((uint64_t)rowid));
+    double u = ((double)(h >> 11) + 1.0) / 9007199254740992.0; /* (0, 1] */
+    double level = -log(u) / log((double)params->m);
+    return level >= VG_HNSW_MAX_LEVEL ? VG_HNSW_MAX_LEVEL : (int)level;
+}
 
 static int item_before(vg_hnsw_item a, vg_hnsw_item b) {
     return a.d < b.d || (a.d == b.d && a.slot < b.slot);
@@ -20,266 +36,351 @@ static void sort_items(vg_hnsw_item *c, size_t n) {
     }
 }
 
-/* Distance between two stored nodes. */
-static double node_dist(const vg_hnsw_graph *g, uint32_t a, uint32_t b) {
-    return vg_hnsw_dist_query(g, vg_hnsw_vec(g, a), g->norm2[a], b);
+/* Distance between two nodes by slot into *d. 0, or -1 (v->error set). */
+static int node_dist(vg_hnsw_view *v, uint32_t a, uint32_t b, double *d) {
+    const vg_hnsw_node *na = vg_hnsw_get(v, a), *nb = na ? vg_hnsw_get(v, b) : NULL;
+    if (!nb) return -1;
+    *d = vg_hnsw_dist_query(v, vg_hnsw_vec(na), na->norm2, nb);
+    return 0;
 }
 
 /* The heuristic: walk the candidates (sorted ascending by distance to the base node) and keep one
  * only if it is closer to the base than to every node kept so far, up to max. Then, when keep_at_least
- * asks for more, top up with the nearest candidates the heuristic dropped. Writes list[0] and list[1..]. */
-static void select_neighbors(const vg_hnsw_graph *g, const vg_hnsw_item *c, size_t n, int max, int keep_at_least,
-                             uint32_t *list) {
+ * asks for more, top up with the nearest candidates the heuristic dropped. Writes list[0] and list[1..].
+ * taken has room for n flags. 0, or -1. */
+static int select_neighbors(vg_hnsw_view *v, const vg_hnsw_item *c, size_t n, int max, int keep_at_least,
+                            uint32_t *list, unsigned char *taken) {
     uint32_t kept = 0;
-    unsigned char *taken = keep_at_least > 0 ? calloc(n ? n : 1, 1) : NULL;
+    memset(taken, 0, n);
     for (size_t i = 0; i < n && kept < (uint32_t)max; i++) {
         int good = 1;
-        for (uint32_t j = 0; j < kept && good; j++)
-            if (node_dist(g, c[i].slot, list[1 + j]) < c[i].d) good = 0;
+        for (uint32_t j = 0; j < kept && good; j++) {
+            double d;
+            if (node_dist(v, c[i].slot, list[1 + j], &d) != 0) return -1;
+            if (d < c[i].d) good = 0;
+        }
         if (good) {
             list[1 + kept++] = c[i].slot;
-            if (taken) taken[i] = 1;
+            taken[i] = 1;
         }
     }
-    for (size_t i = 0; taken && i < n && kept < (uint32_t)keep_at_least && kept < (uint32_t)max; i++)
+    for (size_t i = 0; i < n && kept < (uint32_t)keep_at_least && kept < (uint32_t)max; i++)
         if (!taken[i]) list[1 + kept++] = c[i].slot;
-    free(taken);
     list[0] = kept;
+    return 0;
 }
 
-/* Links slot from host on level: appended when host has room, else in place of host's farthest link
- * (then *forced is set, as that node may have lost its last in-link). */
-static int link_from(vg_hnsw_graph *g, uint32_t host, uint32_t slot, int level, int *forced) {
-    uint32_t *list = vg_hnsw_list(g, host, level);
-    if (list[0] < (uint32_t)vg_hnsw_max_links(&g->p, level)) {
+/* Scratch for one change: candidate items and flags, enough for every list operation below. */
+typedef struct scratch {
+    vg_hnsw_item *items;
+    unsigned char *taken;
+    size_t cap;
+} scratch;
+
+static int scratch_init(vg_hnsw_view *v, scratch *s) {
+    s->cap = (size_t)(2 * v->L.m0 + 2 + (VG_HNSW_MAX_LEVEL + 1) * v->L.m0);
+    s->items = vg_malloc(s->cap * sizeof *s->items);
+    s->taken = vg_malloc(s->cap);
+    if (s->items && s->taken) return 0;
+    vg_free(s->items);
+    vg_free(s->taken);
+    vg_hnsw_view_fail(v, VG_HNSW_NOMEM);
+    return -1;
+}
+
+static void scratch_free(scratch *s) {
+    vg_free(s->items);
+    vg_free(s->taken);
+}
+
+/* Links slot from host on level: appended when host has room, else in place of host's farthest link. */
+static int link_from(vg_hnsw_view *v, uint32_t host, uint32_t slot, int level) {
+    vg_hnsw_node *h = vg_hnsw_get_mut(v, host);
+    if (!h || level > h->level) return h ? (vg_hnsw_view_fail(v, VG_HNSW_CORRUPT), -1) : -1;
+    uint32_t *list = vg_hnsw_node_list(&v->L, h, level);
+    if (list[0] < (uint32_t)vg_hnsw_layout_cap(&v->L, level)) {
         list[1 + list[0]++] = slot;
-    } else {
-        uint32_t far = 1;
-        for (uint32_t i = 2; i <= list[0]; i++)
-            if (node_dist(g, host, list[i]) > node_dist(g, host, list[far])) far = i;
-        list[far] = slot;
-        *forced = 1;
+        return 0;
     }
-    return vg_hnsw_mark_dirty(g, host);
+    uint32_t far = 1;
+    double far_d = -INFINITY;
+    for (uint32_t i = 1; i <= list[0]; i++) {
+        double d;
+        if (node_dist(v, host, list[i], &d) != 0) return -1;
+        if (d > far_d) {
+            far_d = d;
+            far = i;
+        }
+    }
+    list[far] = slot;
+    return 0;
 }
 
 /* Of the n items (ascending by distance), the first with room on level, else the nearest. */
-static uint32_t pick_host(const vg_hnsw_graph *g, const vg_hnsw_item *items, size_t n, int level) {
-    for (size_t i = 0; i < n; i++)
-        if (vg_hnsw_list(g, items[i].slot, level)[0] < (uint32_t)vg_hnsw_max_links(&g->p, level)) return items[i].slot;
-    return items[0].slot;
+static int pick_host(vg_hnsw_view *v, const vg_hnsw_item *items, size_t n, int level, uint32_t *host) {
+    for (size_t i = 0; i < n; i++) {
+        const vg_hnsw_node *h = vg_hnsw_get(v, items[i].slot);
+        const uint32_t *list = h ? vg_hnsw_list_at(v, h, level) : NULL;
+        if (!list) return -1;
+        if (list[0] < (uint32_t)vg_hnsw_layout_cap(&v->L, level)) {
+            *host = items[i].slot;
+            return 0;
+        }
+    }
+    *host = items[0].slot;
+    return 0;
 }
 
-/* Whether one of slot's own neighbours on level links back to it. */
-static int linked_back(const vg_hnsw_graph *g, uint32_t slot, int level) {
-    const uint32_t *list = vg_hnsw_list(g, slot, level);
+/* Whether one of slot's own neighbours on level, other than except, links back to it (1), not (0);
+ * -1 on failure. */
+static int linked_back(vg_hnsw_view *v, uint32_t slot, int level, uint32_t except) {
+    const vg_hnsw_node *n = vg_hnsw_get(v, slot);
+    const uint32_t *list = n ? vg_hnsw_list_at(v, n, level) : NULL;
+    if (!list) return -1;
     for (uint32_t i = 1; i <= list[0]; i++) {
-        const uint32_t *back = vg_hnsw_list(g, list[i], level);
+        if (list[i] == except) continue;
+        const vg_hnsw_node *t = vg_hnsw_get(v, list[i]);
+        const uint32_t *back = t ? vg_hnsw_list_at(v, t, level) : NULL;
+        if (!back) return -1;
         for (uint32_t j = 1; j <= back[0]; j++)
             if (back[j] == slot) return 1;
     }
     return 0;
 }
 
-/* slot was dropped from a list on level and none of its own neighbours links back: link it from the
- * nearest of them. scratch holds m0 items. */
-static int relink(vg_hnsw_graph *g, uint32_t slot, int level, vg_hnsw_item *scratch) {
-    const uint32_t *list = vg_hnsw_list(g, slot, level);
-    size_t n = 0;
-    for (uint32_t i = 1; i <= list[0]; i++) scratch[n++] = (vg_hnsw_item){node_dist(g, slot, list[i]), list[i]};
-    if (n == 0) return 0;
-    sort_items(scratch, n);
-    int forced = 0;
-    return link_from(g, pick_host(g, scratch, n, level), slot, level, &forced);
+/* slot may have lost its last in-link on level: link it from the nearest of its own neighbours
+ * (except one). */
+static int relink(vg_hnsw_view *v, uint32_t slot, int level, uint32_t except, scratch *sc) {
+    const vg_hnsw_node *n = vg_hnsw_get(v, slot);
+    const uint32_t *list = n ? vg_hnsw_list_at(v, n, level) : NULL;
+    if (!list) return -1;
+    size_t count = 0;
+    for (uint32_t i = 1; i <= list[0]; i++) {
+        if (list[i] == except) continue;
+        double d;
+        if (node_dist(v, slot, list[i], &d) != 0) return -1;
+        sc->items[count++] = (vg_hnsw_item){d, list[i]};
+    }
+    if (count == 0) return 0;
+    sort_items(sc->items, count);
+    uint32_t host;
+    return pick_host(v, sc->items, count, level, &host) == 0 ? link_from(v, host, slot, level) : -1;
 }
 
 /* Adds a link n -> s on level; when n's list is full, re-selects it from its links plus s. A node
- * dropped there is relinked when none of its own neighbours links back to it, lest nothing does.
- * scratch holds 2 * (m0 + 1) items. */
-static int connect(vg_hnsw_graph *g, uint32_t n, uint32_t s, int level, vg_hnsw_item *scratch) {
-    uint32_t *list = vg_hnsw_list(g, n, level);
-    int cap = vg_hnsw_max_links(&g->p, level);
-    if (vg_hnsw_mark_dirty(g, n) != 0) return -1;
+ * dropped there is relinked when none of its own neighbours links back to it, lest nothing does. */
+static int connect(vg_hnsw_view *v, uint32_t n, uint32_t s, int level, scratch *sc) {
+    vg_hnsw_node *node = vg_hnsw_get_mut(v, n);
+    if (!node) return -1;
+    if (level > node->level) {
+        vg_hnsw_view_fail(v, VG_HNSW_CORRUPT);
+        return -1;
+    }
+    uint32_t *list = vg_hnsw_node_list(&v->L, node, level);
+    int cap = vg_hnsw_layout_cap(&v->L, level);
     if (list[0] < (uint32_t)cap) {
         list[1 + list[0]++] = s;
         return 0;
     }
+    vg_hnsw_item *items = sc->items;
     size_t m = 0;
-    for (uint32_t i = 1; i <= list[0]; i++) scratch[m++] = (vg_hnsw_item){node_dist(g, n, list[i]), list[i]};
-    scratch[m++] = (vg_hnsw_item){node_dist(g, n, s), s};
-    sort_items(scratch, m);
-    select_neighbors(g, scratch, m, cap, 0, list);
-    size_t dropped = 0;
-    for (size_t i = 0; i < m; i++) {
-        int kept = 0;
-        for (uint32_t j = 1; j <= list[0] && !kept; j++) kept = list[j] == scratch[i].slot;
-        if (!kept) scratch[dropped++] = scratch[i];
+    for (uint32_t i = 1; i <= list[0]; i++) {
+        double d;
+        if (node_dist(v, n, list[i], &d) != 0) return -1;
+        items[m++] = (vg_hnsw_item){d, list[i]};
     }
-    for (size_t i = 0; i < dropped; i++)
-        if (!linked_back(g, scratch[i].slot, level) && relink(g, scratch[i].slot, level, scratch + g->m0 + 1) != 0)
-            return -1;
+    double ds;
+    if (node_dist(v, n, s, &ds) != 0) return -1;
+    items[m++] = (vg_hnsw_item){ds, s};
+    sort_items(items, m);
+    if (select_neighbors(v, items, m, cap, 0, list, sc->taken) != 0) return -1;
+    /* the dropped ones, moved past the first m items so relink can use the scratch from there */
+    size_t dropped = 0;
+    vg_hnsw_item *out = items + m;
+    for (size_t i = 0; i < m; i++)
+        if (!sc->taken[i]) out[dropped++] = items[i];
+    for (size_t i = 0; i < dropped; i++) {
+        int back = linked_back(v, out[i].slot, level, VG_HNSW_NO_SLOT);
+        if (back < 0) return -1;
+        scratch rest = {out + dropped, sc->taken + m, sc->cap - m - dropped};
+        if (!back && relink(v, out[i].slot, level, VG_HNSW_NO_SLOT, &rest) != 0) return -1;
+    }
     return 0;
 }
 
-vg_hnsw_rc vg_hnsw_insert(vg_hnsw_graph *g, int64_t rowid, const float *v) {
-    if (vg_hnsw_contains(g, rowid)) return VG_HNSW_EXISTS;
-    int level = vg_hnsw_level_for(&g->p, rowid);
-    uint32_t s = vg_hnsw_add_slot(g, rowid, level, v);
-    if (s == VG_HNSW_NO_SLOT || vg_hnsw_mark_dirty(g, s) != 0) return VG_HNSW_NOMEM;
-    if (g->entry == VG_HNSW_NO_SLOT) {
-        g->entry = s;
-        g->max_level = level;
-        return VG_HNSW_OK;
-    }
-    vg_hnsw_item *scratch = malloc((size_t)(2 * g->m0 + 2) * sizeof *scratch);
-    vg_hnsw_rc rc = scratch ? VG_HNSW_OK : VG_HNSW_NOMEM;
-    const float *q = vg_hnsw_vec(g, s);
-    float qn = g->norm2[s];
-    uint32_t ep = g->entry;
-    for (int l = g->max_level; rc == VG_HNSW_OK && l > level; l--) ep = vg_hnsw_greedy(g, q, qn, ep, l);
-    for (int l = level < g->max_level ? level : g->max_level; rc == VG_HNSW_OK && l >= 0; l--) {
-        if (vg_hnsw_search_layer(g, q, qn, ep, g->p.ef_construction, l, NULL) != 0) {
-            rc = VG_HNSW_NOMEM;
-            break;
-        }
-        /* the candidates, nearest first; g->res is not searched again before they are used */
-        vg_hnsw_heap_sort_items(&g->res);
-        const vg_hnsw_item *found = g->res.items;
-        size_t n = g->res.count;
-        ep = found[0].slot;
-        uint32_t *list = vg_hnsw_list(g, s, l);
-        select_neighbors(g, found, n, g->p.m, 0, list);
-        for (uint32_t i = 1; i <= list[0] && rc == VG_HNSW_OK; i++)
-            if (connect(g, list[i], s, l, scratch) != 0) rc = VG_HNSW_NOMEM;
-    }
-    free(scratch);
-    if (rc == VG_HNSW_OK && level > g->max_level) {
-        g->entry = s;
-        g->max_level = level;
-    }
-    return rc;
-}
-
-/* Appends to scratch[n..] the slots of list not yet visited, marking them, with their distance to
- * base. Returns the new count. */
-static size_t add_candidates(vg_hnsw_graph *g, uint32_t base, const uint32_t *list, vg_hnsw_item *scratch, size_t n) {
+/* Appends to items[n..] the slots of list not yet visited, marking them, with their distance to
+ * base. Returns the new count, or (size_t)-1. */
+static size_t add_candidates(vg_hnsw_view *v, uint32_t base, const uint32_t *list, vg_hnsw_item *items, size_t n) {
     for (uint32_t i = 1; i <= list[0]; i++) {
         uint32_t c = list[i];
-        if (g->visited[c] == g->epoch) continue;
-        g->visited[c] = g->epoch;
-        scratch[n++] = (vg_hnsw_item){node_dist(g, base, c), c};
+        if (v->visited[c] == v->epoch) continue;
+        v->visited[c] = v->epoch;
+        double d;
+        if (node_dist(v, base, c, &d) != 0) return (size_t)-1;
+        items[n++] = (vg_hnsw_item){d, c};
     }
     return n;
 }
 
 /* p lost its link to x on level: re-selects p's list from its other links and x's links on this
  * level and above (all of which reach this level), topped up with the nearest the heuristic dropped
- * (hnswlib's keepPrunedConnections). scratch holds 2 * m0 + m * x's level items. */
-static int repair(vg_hnsw_graph *g, uint32_t p, uint32_t x, int level, vg_hnsw_item *scratch) {
-    uint32_t *list = vg_hnsw_list(g, p, level);
-    int cap = vg_hnsw_max_links(&g->p, level);
-    vg_hnsw_new_visit(g);
-    g->visited[p] = g->visited[x] = g->epoch;
-    size_t n = add_candidates(g, p, list, scratch, 0);
-    for (int l = level; l <= g->level[x]; l++) n = add_candidates(g, p, vg_hnsw_list(g, x, l), scratch, n);
-    sort_items(scratch, n);
-    select_neighbors(g, scratch, n, cap, cap, list);
-    return vg_hnsw_mark_dirty(g, p);
+ * (hnswlib's keepPrunedConnections). */
+static int repair(vg_hnsw_view *v, uint32_t p, uint32_t x, int level, scratch *sc) {
+    vg_hnsw_node *pn = vg_hnsw_get_mut(v, p);
+    const vg_hnsw_node *xn = pn ? vg_hnsw_get(v, x) : NULL;
+    if (!xn || vg_hnsw_new_visit(v) != 0) return -1;
+    uint32_t *list = vg_hnsw_node_list(&v->L, pn, level);
+    int cap = vg_hnsw_layout_cap(&v->L, level);
+    v->visited[p] = v->visited[x] = v->epoch;
+    size_t n = add_candidates(v, p, list, sc->items, 0);
+    for (int l = level; n != (size_t)-1 && l <= xn->level; l++)
+        n = add_candidates(v, p, vg_hnsw_node_list(&v->L, xn, l), sc->items, n);
+    if (n == (size_t)-1) return -1;
+    sort_items(sc->items, n);
+    return select_neighbors(v, sc->items, n, cap, cap, list, sc->taken);
 }
 
-/* Marks on level every node reachable from the queued ones (queue[*head..*tail)). */
-static void spread(const vg_hnsw_graph *g, int level, unsigned char *reached, uint32_t *queue, size_t *head,
-                   size_t *tail) {
-    while (*head < *tail) {
-        const uint32_t *list = vg_hnsw_list(g, queue[(*head)++], level);
-        for (uint32_t i = 1; i <= list[0]; i++)
-            if (!reached[list[i]]) {
-                reached[list[i]] = 1;
-                queue[(*tail)++] = list[i];
-            }
-    }
-}
-
-/* After a deletion: on each level, links every node the entry point no longer reaches from a
- * reachable node near it (found by a search from the entry), then marks what it reaches. A forced
- * link may cut another node off, so this repeats, a few rounds at most. reached and queue hold one
- * item per slot. Returns 0, or -1 when out of memory. */
-static int heal(vg_hnsw_graph *g, unsigned char *reached, uint32_t *queue) {
-    int forced = 1;
-    for (int round = 0; forced && round < 4 && g->entry != VG_HNSW_NO_SLOT; round++) {
-        forced = 0;
-        for (int l = 0; l <= g->max_level; l++) {
-            memset(reached, 0, g->slots);
-            size_t head = 0, tail = 0;
-            reached[g->entry] = 1;
-            queue[tail++] = g->entry;
-            spread(g, l, reached, queue, &head, &tail);
-            for (uint32_t y = 0; y < g->slots; y++) {
-                if (g->level[y] < l || reached[y]) continue;
-                const float *q = vg_hnsw_vec(g, y);
-                uint32_t ep = g->entry;
-                for (int k = g->max_level; k > l; k--) ep = vg_hnsw_greedy(g, q, g->norm2[y], ep, k);
-                /* from a reached node the search only finds reached ones */
-                if (!reached[ep]) ep = g->entry;
-                if (vg_hnsw_search_layer(g, q, g->norm2[y], ep, g->p.ef_construction, l, NULL) != 0) return -1;
-                vg_hnsw_heap_sort_items(&g->res);
-                if (link_from(g, pick_host(g, g->res.items, g->res.count, l), y, l, &forced) != 0) return -1;
-                reached[y] = 1;
-                queue[tail++] = y;
-                spread(g, l, reached, queue, &head, &tail);
-            }
+/* Unlinks the node in slot from its neighbourhood before its slot takes a new node: every neighbour
+ * that links back to it is repaired, and a neighbour left with no in-link among its own neighbours is
+ * relinked. (A node further away may still link to the slot: it then reaches the new node.) */
+static int detach(vg_hnsw_view *v, uint32_t slot, scratch *sc) {
+    const vg_hnsw_node *x = vg_hnsw_get(v, slot);
+    if (!x) return -1;
+    int level = x->level;
+    uint32_t around[1 + 2 * 128];
+    for (int l = 0; l <= level; l++) {
+        x = vg_hnsw_get(v, slot);
+        if (!x) return -1;
+        const uint32_t *xl = vg_hnsw_node_list(&v->L, x, l);
+        memcpy(around, xl, (1 + (size_t)xl[0]) * sizeof *around);
+        for (uint32_t i = 1; i <= around[0]; i++) {
+            const vg_hnsw_node *p = vg_hnsw_get(v, around[i]);
+            const uint32_t *pl = p ? vg_hnsw_list_at(v, p, l) : NULL;
+            if (!pl) return -1;
+            int links = 0;
+            for (uint32_t j = 1; j <= pl[0] && !links; j++) links = pl[j] == slot;
+            if (links && repair(v, around[i], slot, l, sc) != 0) return -1;
+        }
+        for (uint32_t i = 1; i <= around[0]; i++) {
+            int back = linked_back(v, around[i], l, slot);
+            if (back < 0) return -1;
+            if (!back && relink(v, around[i], l, slot, sc) != 0) return -1;
         }
     }
     return 0;
 }
 
-/* The node on the highest level, the smallest rowid among equals; VG_HNSW_NO_SLOT if none. */
-static uint32_t highest_node(const vg_hnsw_graph *g) {
-    uint32_t best = VG_HNSW_NO_SLOT;
-    for (uint32_t s = 0; s < g->slots; s++) {
-        if (g->level[s] < 0) continue;
-        if (best == VG_HNSW_NO_SLOT || g->level[s] > g->level[best] ||
-            (g->level[s] == g->level[best] && g->rowid[s] < g->rowid[best]))
-            best = s;
-    }
-    return best;
+/* The best results of the last search_layer, nearest first (res is not searched again before use). */
+static const vg_hnsw_item *sorted_results(vg_hnsw_view *v, size_t *n) {
+    vg_hnsw_heap_sort_items(&v->res);
+    *n = v->res.count;
+    return v->res.items;
 }
 
-vg_hnsw_rc vg_hnsw_delete(vg_hnsw_graph *g, int64_t rowid) {
-    uint32_t x = vg_hnsw_map_get(&g->map, rowid);
-    if (x == VG_HNSW_NO_SLOT) return VG_HNSW_MISSING;
-    int xlevel = g->level[x];
-    vg_hnsw_item *scratch = malloc((size_t)(2 * g->m0 + xlevel * g->p.m + 2) * sizeof *scratch);
-    unsigned char *reached = malloc(g->slots);
-    uint32_t *queue = malloc(g->slots * sizeof *queue);
-    vg_hnsw_rc rc = scratch && reached && queue ? VG_HNSW_OK : VG_HNSW_NOMEM;
-    for (uint32_t p = 0; rc == VG_HNSW_OK && p < g->slots; p++) {
-        if (p == x || g->level[p] < 0) continue;
-        int top = g->level[p] < xlevel ? g->level[p] : xlevel;
-        for (int l = 0; l <= top && rc == VG_HNSW_OK; l++) {
-            const uint32_t *list = vg_hnsw_list(g, p, l);
-            int links_x = 0;
-            for (uint32_t i = 1; i <= list[0] && !links_x; i++) links_x = list[i] == x;
-            if (links_x && repair(g, p, x, l, scratch) != 0) rc = VG_HNSW_NOMEM;
+/* Links the node in slot (on level) into the graph from entry ep on level top. */
+static int link_in(vg_hnsw_view *v, uint32_t slot, int level, uint32_t ep, int top, scratch *sc) {
+    vg_hnsw_node *node = vg_hnsw_get_mut(v, slot);
+    if (!node) return -1;
+    const float *q = vg_hnsw_vec(node);
+    float qn = node->norm2;
+    for (int l = top; l > level; l--)
+        if ((ep = vg_hnsw_greedy(v, q, qn, ep, l)) == VG_HNSW_NO_SLOT) return -1;
+    for (int l = level < top ? level : top; l >= 0; l--) {
+        if (vg_hnsw_search_layer(v, q, qn, ep, v->p.ef_construction, l, NULL, slot) != 0) return -1;
+        size_t n;
+        const vg_hnsw_item *found = sorted_results(v, &n);
+        if (n == 0) continue; /* nothing live reachable on this level */
+        ep = found[0].slot;
+        /* the node's own list: reached again through the map, as the search may have read nodes */
+        node = vg_hnsw_get_mut(v, slot);
+        if (!node) return -1;
+        uint32_t *list = vg_hnsw_node_list(&v->L, node, l);
+        if (n > sc->cap) n = sc->cap;
+        if (select_neighbors(v, found, n, v->L.m, 0, list, sc->taken) != 0) return -1;
+        uint32_t chosen[1 + 128];
+        memcpy(chosen, list, (1 + (size_t)list[0]) * sizeof *chosen);
+        for (uint32_t i = 1; i <= chosen[0]; i++)
+            if (connect(v, chosen[i], slot, l, sc) != 0) return -1;
+    }
+    return 0;
+}
+
+/* The entry to link a node in slot from: the graph's entry, or when slot is the entry itself, the
+ * first neighbour on its highest level that has one. *top is that entry's level; VG_HNSW_NO_SLOT
+ * when there is nothing to link to. */
+static uint32_t link_entry(vg_hnsw_view *v, uint32_t slot, int *top) {
+    if (v->entry != slot) {
+        const vg_hnsw_node *e = vg_hnsw_get(v, v->entry);
+        if (!e) return VG_HNSW_NO_SLOT;
+        *top = e->level;
+        return v->entry;
+    }
+    const vg_hnsw_node *x = vg_hnsw_get(v, slot);
+    for (int l = x ? x->level : -1; l >= 0; l--) {
+        const uint32_t *list = vg_hnsw_node_list(&v->L, x, l);
+        if (list[0]) {
+            *top = l;
+            return list[1];
         }
     }
-    free(scratch);
-    if (rc == VG_HNSW_OK) {
-        if (g->dirty_mark[x]) {
-            size_t j = 0;
-            for (size_t i = 0; i < g->n_dirty; i++)
-                if (g->dirty[i] != x) g->dirty[j++] = g->dirty[i];
-            g->n_dirty = j;
-            g->dirty_mark[x] = 0;
+    return VG_HNSW_NO_SLOT;
+}
+
+vg_hnsw_rc vg_hnsw_insert(vg_hnsw_view *v, uint32_t slot, int64_t rowid, const float *vec) {
+    scratch sc;
+    if (slot > v->n_slots || scratch_init(v, &sc) != 0) return slot > v->n_slots ? VG_HNSW_CORRUPT : v->error;
+    int rc = 0, level, top = -1;
+    uint32_t ep = VG_HNSW_NO_SLOT;
+    if (slot == v->n_slots) {
+        level = vg_hnsw_level_for(&v->p, rowid);
+        vg_hnsw_node *n = vg_hnsw_node_new(&v->L, level, slot);
+        if (!n) rc = (vg_hnsw_view_fail(v, VG_HNSW_NOMEM), -1);
+        if (rc == 0) {
+            v->n_slots++;
+            rc = vg_hnsw_view_put_new(v, n);
         }
-        vg_hnsw_free_slot(g, x);
-        if (g->entry == x) {
-            g->entry = highest_node(g);
-            g->max_level = g->entry == VG_HNSW_NO_SLOT ? -1 : g->level[g->entry];
-        }
-        if (heal(g, reached, queue) != 0) rc = VG_HNSW_NOMEM;
+        if (rc == 0 && v->entry != VG_HNSW_NO_SLOT) ep = link_entry(v, slot, &top);
+    } else {
+        const vg_hnsw_node *old = vg_hnsw_get(v, slot);
+        rc = old ? 0 : -1;
+        level = old ? old->level : 0;
+        if (rc == 0) ep = link_entry(v, slot, &top);
+        if (rc == 0 && v->error == VG_HNSW_OK) rc = detach(v, slot, &sc);
     }
-    free(reached);
-    free(queue);
-    return rc;
+    vg_hnsw_node *n = rc == 0 && v->error == VG_HNSW_OK ? vg_hnsw_get_mut(v, slot) : NULL;
+    if (n && vg_hnsw_view_content_changed(v, slot) != 0) n = NULL;
+    if (n) {
+        memcpy(vg_hnsw_node_vec(n), vec, (size_t)v->p.dims * sizeof(float));
+        n->rowid = rowid;
+        n->norm2 = vg_hnsw_norm2(v, vec);
+        n->flags &= (uint8_t)~VG_HNSW_NODE_TOMBSTONE;
+        for (int l = 0; l <= n->level; l++) vg_hnsw_node_list(&v->L, n, l)[0] = 0;
+        if (v->entry == VG_HNSW_NO_SLOT) {
+            v->entry = slot;
+            v->max_level = level;
+        } else if (ep != VG_HNSW_NO_SLOT) {
+            rc = link_in(v, slot, level, ep, top, &sc);
+        }
+        if (rc == 0 && v->entry != slot && level > top) {
+            v->entry = slot;
+            v->max_level = level;
+        }
+    }
+    scratch_free(&sc);
+    if (v->error != VG_HNSW_OK) return v->error;
+    return n && rc == 0 ? VG_HNSW_OK : VG_HNSW_NOMEM;
+}
+
+vg_hnsw_rc vg_hnsw_tombstone(vg_hnsw_view *v, uint32_t slot) {
+    vg_hnsw_node *n = vg_hnsw_get_mut(v, slot);
+    if (!n || vg_hnsw_view_content_changed(v, slot) != 0) return v->error;
+    n->flags |= VG_HNSW_NODE_TOMBSTONE;
+    return VG_HNSW_OK;
+}
+
+vg_hnsw_rc vg_hnsw_set_rowid(vg_hnsw_view *v, uint32_t slot, int64_t rowid) {
+    vg_hnsw_node *n = vg_hnsw_get_mut(v, slot);
+    if (!n || vg_hnsw_view_content_changed(v, slot) != 0) return v->error;
+    n->rowid = rowid;
+    return VG_HNSW_OK;
 }

@@ -1,5 +1,5 @@
 /* The (distance, slot) binary heaps of the HNSW search. */
-#include <stdlib.h>
+#include "vg_alloc.h"
 
 #include "vg_hnsw_heap.h"
 
@@ -13,7 +13,7 @@ static int above(const vg_hnsw_heap *h, vg_hnsw_item a, vg_hnsw_item b) {
 }
 
 void vg_hnsw_heap_free(vg_hnsw_heap *h) {
-    free(h->items);
+    vg_free(h->items);
     h->items = NULL;
     h->count = h->cap = 0;
 }
@@ -21,7 +21,7 @@ void vg_hnsw_heap_free(vg_hnsw_heap *h) {
 int vg_hnsw_heap_push(vg_hnsw_heap *h, double d, uint32_t slot) {
     if (h->count == h->cap) {
         size_t cap = h->cap ? h->cap * 2 : 64;
-        vg_hnsw_item *items = realloc(h->items, cap * sizeof *items);
+        vg_hnsw_item *items = vg_realloc(h->items, cap * sizeof *items);
         if (!items) return -1;
         h->items = items;
         h->cap = cap;

@@ -1,5 +1,5 @@
 /* The rowid -> node slot hash map of the HNSW graph. */
-#include <stdlib.h>
+#include "vg_alloc.h"
 
 #include "vg_hnsw_map.h"
 
@@ -9,8 +9,8 @@ static size_t bucket_of(int64_t key, size_t cap) {
 }
 
 void vg_hnsw_map_free(vg_hnsw_map *m) {
-    free(m->keys);
-    free(m->values);
+    vg_free(m->keys);
+    vg_free(m->values);
     m->keys = NULL;
     m->values = NULL;
     m->cap = m->count = 0;
@@ -34,7 +34,7 @@ static void insert_new(vg_hnsw_map *m, int64_t key, uint32_t value) {
 
 static int grow(vg_hnsw_map *m) {
     size_t cap = m->cap ? m->cap * 2 : 64;
-    vg_hnsw_map bigger = {malloc(cap * sizeof(int64_t)), malloc(cap * sizeof(uint32_t)), cap, 0};
+    vg_hnsw_map bigger = {vg_malloc(cap * sizeof(int64_t)), vg_malloc(cap * sizeof(uint32_t)), cap, 0};
     if (!bigger.keys || !bigger.values) {
         vg_hnsw_map_free(&bigger);
         return -1;

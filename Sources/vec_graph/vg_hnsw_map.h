@@ -6,14 +6,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vg_hnsw_graph.h"
+
 typedef struct vg_hnsw_map {
     int64_t *keys;
     uint32_t *values; /* UINT32_MAX marks an empty bucket */
     size_t cap;       /* a power of two, or 0 */
     size_t count;
 } vg_hnsw_map;
-
-#define VG_HNSW_NO_SLOT UINT32_MAX
 
 void vg_hnsw_map_free(vg_hnsw_map *m);
 /* The slot of key, or VG_HNSW_NO_SLOT. */

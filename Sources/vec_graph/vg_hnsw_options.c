@@ -13,7 +13,7 @@ typedef struct option_spec {
     long long min, max;
 } option_spec;
 
-enum { OPT_DIMENSIONS, OPT_METRIC, OPT_M, OPT_EF_CONSTRUCTION, OPT_SEED, OPT_COUNT };
+enum { OPT_DIMENSIONS, OPT_METRIC, OPT_M, OPT_EF_CONSTRUCTION, OPT_SEED, OPT_CACHE_MB, OPT_COUNT };
 
 static const option_spec specs[OPT_COUNT] = {
     {"dimensions", 1, VG_MAX_DIMS},
@@ -21,6 +21,7 @@ static const option_spec specs[OPT_COUNT] = {
     {"m", 2, 128},
     {"ef_construction", 1, 4096},
     {"seed", 0, 9007199254740991LL},
+    {"cache_mb", 1, 1048576},
 };
 
 static const char *const metric_names[] = {"l2", "cosine", "inner_product"};
@@ -69,13 +70,14 @@ static int set_option(int opt, const char *value, vg_hnsw_params *p, char *err) 
     case OPT_DIMENSIONS: p->dims = (int)v; break;
     case OPT_M: p->m = (int)v; break;
     case OPT_EF_CONSTRUCTION: p->ef_construction = (int)v; break;
+    case OPT_CACHE_MB: p->cache_mb = (int)v; break;
     default: p->seed = (uint64_t)v; break;
     }
     return 0;
 }
 
 int vg_hnsw_parse_options(int n, const char *const *args, vg_hnsw_params *out, char err[VG_HNSW_ERR_LEN]) {
-    vg_hnsw_params p = {0, VG_HNSW_L2, 16, 200, VG_HNSW_DEFAULT_SEED};
+    vg_hnsw_params p = {0, VG_HNSW_L2, 16, 200, VG_HNSW_DEFAULT_SEED, VG_HNSW_DEFAULT_CACHE_MB};
     int seen[OPT_COUNT] = {0};
     for (int i = 0; i < n; i++) {
         const char *eq = strchr(args[i], '=');
@@ -91,7 +93,7 @@ int vg_hnsw_parse_options(int n, const char *const *args, vg_hnsw_params *out, c
         while (opt < OPT_COUNT && strcmp(key, specs[opt].name) != 0) opt++;
         if (opt == OPT_COUNT) {
             snprintf(err, VG_HNSW_ERR_LEN,
-                     "unknown option '%s' (expected dimensions, metric, m, ef_construction or seed)", key);
+                     "unknown option '%s' (expected dimensions, metric, m, ef_construction, seed or cache_mb)", key);
             return -1;
         }
         if (seen[opt]++) {

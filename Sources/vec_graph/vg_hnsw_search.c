@@ -1,86 +1,130 @@
-/* HNSW search: greedy descent through the upper levels, best-first search on a level, and the KNN
- * query with an optional allowed-rowid filter (brute force when the allowed set is small). */
-#include <math.h>
+/* HNSW search over a view: greedy descent through the upper levels, best-first search on a level,
+ * the KNN query with an optional allowed-slot filter, and exact search over every slot (or a given
+ * set) from the flat copy and the nodes. Tombstones are crossed but never returned. */
 #include <stdlib.h>
 
+#include "vg_alloc.h"
 #include "vg_hnsw_internal.h"
 
-uint32_t vg_hnsw_greedy(vg_hnsw_graph *g, const float *q, float qn, uint32_t ep, int level) {
-    double best = vg_hnsw_dist_query(g, q, qn, ep);
+/* A node already at hand (private, or in the store for this snapshot), without reading it: for
+ * prefetching only. */
+static inline const vg_hnsw_node *peek(const vg_hnsw_view *v, uint32_t slot) {
+    const vg_hnsw_node *n = vg_hnsw_privmap_get(&v->priv, slot);
+    if (n) return n;
+    if (!v->pin.slots || slot >= v->pin.slots->cap) return NULL;
+    n = vg_atomic_load_ptr(&v->pin.slots->node[slot]);
+    return n && n->gen <= v->gen ? n : NULL;
+}
+
+uint32_t vg_hnsw_greedy(vg_hnsw_view *v, const float *q, float qn, uint32_t ep, int level) {
+    const vg_hnsw_node *at = vg_hnsw_get(v, ep);
+    if (!at) return VG_HNSW_NO_SLOT;
+    double best = vg_hnsw_dist_query(v, q, qn, at);
     for (int moved = 1; moved;) {
         moved = 0;
-        const uint32_t *list = vg_hnsw_list(g, ep, level);
+        const uint32_t *list = vg_hnsw_list_at(v, at, level);
+        if (!list) return VG_HNSW_NO_SLOT;
+        const vg_hnsw_node *next = at;
+        uint32_t next_slot = ep;
         for (uint32_t i = 1; i <= list[0]; i++) {
-            double d = vg_hnsw_dist_query(g, q, qn, list[i]);
-            if (d < best || (d == best && list[i] < ep)) {
+            const vg_hnsw_node *n = vg_hnsw_get(v, list[i]);
+            if (!n) return VG_HNSW_NO_SLOT;
+            double d = vg_hnsw_dist_query(v, q, qn, n);
+            if (d < best || (d == best && list[i] < next_slot)) {
                 best = d;
-                ep = list[i];
+                next = n;
+                next_slot = list[i];
                 moved = 1;
             }
         }
+        at = next;
+        ep = next_slot;
     }
     return ep;
 }
 
-/* Moves the not yet visited neighbours of slot on level into g->fresh, marking them visited and
- * prefetching their vectors, so the distance loop that follows finds them in cache. Returns how many. */
-static uint32_t fresh_neighbours(vg_hnsw_graph *g, uint32_t slot, int level) {
-    const uint32_t *list = vg_hnsw_list(g, slot, level);
-    uint32_t n = 0, epoch = g->epoch;
-    for (uint32_t i = 1; i <= list[0]; i++) VG_HNSW_PREFETCH(&g->visited[list[i]]);
+/* Moves the not yet visited neighbours in list into v->fresh, marking them visited and prefetching
+ * where their nodes are. Returns how many. */
+static uint32_t fresh_neighbours(vg_hnsw_view *v, const uint32_t *list) {
+    uint32_t n = 0;
+    uint8_t epoch = v->epoch;
+    for (uint32_t i = 1; i <= list[0]; i++) VG_HNSW_PREFETCH(&v->visited[list[i]]);
     for (uint32_t i = 1; i <= list[0]; i++) {
         uint32_t s = list[i];
-        if (g->visited[s] == epoch) continue;
-        g->visited[s] = epoch;
-        VG_HNSW_PREFETCH(vg_hnsw_vec(g, s));
-        g->fresh[n++] = s;
+        if (v->visited[s] == epoch) continue;
+        v->visited[s] = epoch;
+        const vg_hnsw_node *p = peek(v, s);
+        if (p) VG_HNSW_PREFETCH(vg_hnsw_vec(p));
+        v->fresh[n++] = s;
     }
     return n;
 }
 
-int vg_hnsw_search_layer(vg_hnsw_graph *g, const float *q, float qn, uint32_t ep, int ef, int level,
-                         const unsigned char *allowed) {
-    vg_hnsw_heap *cand = &g->cand, *res = &g->res;
+static inline int may_return(const vg_hnsw_node *n, uint32_t slot, const unsigned char *allowed, uint32_t skip) {
+    return !(n->flags & VG_HNSW_NODE_TOMBSTONE) && slot != skip && (!allowed || allowed[slot]);
+}
+
+int vg_hnsw_search_layer(vg_hnsw_view *v, const float *q, float qn, uint32_t ep, int ef, int level,
+                         const unsigned char *allowed, uint32_t skip) {
+    vg_hnsw_heap *cand = &v->cand, *res = &v->res;
     cand->count = res->count = 0;
-    vg_hnsw_new_visit(g);
-    double d = vg_hnsw_dist_query(g, q, qn, ep);
-    g->visited[ep] = g->epoch;
-    if (vg_hnsw_heap_push(cand, d, ep) != 0) return -1;
-    if ((!allowed || allowed[ep]) && vg_hnsw_heap_push(res, d, ep) != 0) return -1;
+    if (vg_hnsw_new_visit(v) != 0) return -1;
+    const vg_hnsw_node *start = vg_hnsw_get(v, ep);
+    if (!start) return -1;
+    double d = vg_hnsw_dist_query(v, q, qn, start);
+    v->visited[ep] = v->epoch;
+    if (skip != VG_HNSW_NO_SLOT) v->visited[skip] = v->epoch;
+    if (vg_hnsw_heap_push(cand, d, ep) != 0) goto nomem;
+    if (may_return(start, ep, allowed, skip) && vg_hnsw_heap_push(res, d, ep) != 0) goto nomem;
     while (cand->count) {
         vg_hnsw_item c = vg_hnsw_heap_pop(cand);
         if (res->count >= (size_t)ef && c.d > res->items[0].d) break;
-        uint32_t n = fresh_neighbours(g, c.slot, level);
+        const vg_hnsw_node *cn = vg_hnsw_get(v, c.slot);
+        const uint32_t *list = cn ? vg_hnsw_list_at(v, cn, level) : NULL;
+        if (!list) return -1;
+        uint32_t n = fresh_neighbours(v, list);
         for (uint32_t i = 0; i < n; i++) {
-            uint32_t s = g->fresh[i];
-            /* the next vector's second cache line (its first was fetched with the list) */
-            if (i + 1 < n && g->p.dims > 16) VG_HNSW_PREFETCH(vg_hnsw_vec(g, g->fresh[i + 1]) + 16);
-            double ds = vg_hnsw_dist_query(g, q, qn, s);
+            uint32_t s = v->fresh[i];
+            const vg_hnsw_node *sn = vg_hnsw_get(v, s);
+            if (!sn) return -1;
+            if (i + 1 < n) {
+                /* the next vector's second cache line (its first was fetched with the list) */
+                const vg_hnsw_node *next = peek(v, v->fresh[i + 1]);
+                if (next && v->p.dims > 4) VG_HNSW_PREFETCH((const char *)vg_hnsw_vec(next) + 64);
+            }
+            double ds = vg_hnsw_dist_query(v, q, qn, sn);
             if (res->count < (size_t)ef || ds < res->items[0].d) {
-                if (vg_hnsw_heap_push(cand, ds, s) != 0) return -1;
-                VG_HNSW_PREFETCH(vg_hnsw_list(g, cand->items[0].slot, level));
-                if (!allowed || allowed[s]) {
-                    if (vg_hnsw_heap_push(res, ds, s) != 0) return -1;
+                if (vg_hnsw_heap_push(cand, ds, s) != 0) goto nomem;
+                if (may_return(sn, s, allowed, skip)) {
+                    if (vg_hnsw_heap_push(res, ds, s) != 0) goto nomem;
                     if (res->count > (size_t)ef) vg_hnsw_heap_pop(res);
                 }
             }
         }
     }
     return 0;
+nomem:
+    vg_hnsw_view_fail(v, VG_HNSW_NOMEM);
+    return -1;
 }
 
-/* Brute force over the allowed slots: the exact k nearest, left in g->res. */
-static int search_exact(vg_hnsw_graph *g, const float *q, float qn, int k, const uint32_t *slots, size_t n) {
-    vg_hnsw_heap *res = &g->res;
-    res->count = 0;
-    for (size_t i = 0; i < n; i++) {
-        double d = vg_hnsw_dist_query(g, q, qn, slots[i]);
-        if (res->count < (size_t)k || d < res->items[0].d) {
-            if (vg_hnsw_heap_push(res, d, slots[i]) != 0) return -1;
-            if (res->count > (size_t)k) vg_hnsw_heap_pop(res);
-        }
+/* The entry point's level, read once per snapshot. */
+static int top_level(vg_hnsw_view *v) {
+    if (v->max_level == -2) {
+        const vg_hnsw_node *e = vg_hnsw_get(v, v->entry);
+        if (!e) return -2;
+        v->max_level = e->level;
     }
-    return 0;
+    return v->max_level;
+}
+
+static int graph_search(vg_hnsw_view *v, const float *q, float qn, int ef, const unsigned char *allowed) {
+    int top = top_level(v);
+    if (top < 0) return -1;
+    uint32_t ep = v->entry;
+    for (int level = top; level > 0 && ep != VG_HNSW_NO_SLOT; level--) ep = vg_hnsw_greedy(v, q, qn, ep, level);
+    if (ep == VG_HNSW_NO_SLOT) return -1;
+    return vg_hnsw_search_layer(v, q, qn, ep, ef, 0, allowed, VG_HNSW_NO_SLOT);
 }
 
 /* Whether brute force over n allowed nodes beats a filtered graph search with candidate list ef:
@@ -89,61 +133,129 @@ static int exact_is_cheaper(size_t n, size_t total, int ef) {
     return (double)n * (double)n <= 16.0 * (double)ef * (double)total;
 }
 
-/* The allowed rowids as distinct slots (absent rowids dropped), in *slots; *n their number. */
-static int allowed_slots(vg_hnsw_graph *g, const int64_t *allowed, size_t n_allowed, uint32_t **slots, size_t *n) {
-    *n = 0;
-    *slots = malloc((n_allowed ? n_allowed : 1) * sizeof **slots);
-    if (!*slots) return -1;
-    vg_hnsw_new_visit(g);
-    for (size_t i = 0; i < n_allowed; i++) {
-        uint32_t s = vg_hnsw_map_get(&g->map, allowed[i]);
-        if (s == VG_HNSW_NO_SLOT || g->visited[s] == g->epoch) continue;
-        g->visited[s] = g->epoch;
-        (*slots)[(*n)++] = s;
-    }
+/* Offers (d, slot) to the k best kept in the max-heap res. 0, or -1 when out of memory. */
+static int offer(vg_hnsw_heap *res, int k, double d, uint32_t slot) {
+    if (res->count >= (size_t)k && !(d < res->items[0].d || (d == res->items[0].d && slot < res->items[0].slot)))
+        return 0;
+    if (vg_hnsw_heap_push(res, d, slot) != 0) return -1;
+    if (res->count > (size_t)k) vg_hnsw_heap_pop(res);
     return 0;
 }
 
-static int graph_search(vg_hnsw_graph *g, const float *q, float qn, int ef, const unsigned char *allowed) {
-    uint32_t ep = g->entry;
-    for (int level = g->max_level; level > 0; level--) ep = vg_hnsw_greedy(g, q, qn, ep, level);
-    return vg_hnsw_search_layer(g, q, qn, ep, ef, 0, allowed);
+/* Writes the k best of v->res (ascending) into out; rowids from the nodes, or from flat when given. */
+static vg_hnsw_rc emit(vg_hnsw_view *v, const vg_hnsw_flat *flat, const uint32_t *skip, size_t n_skip, int k,
+                       vg_hnsw_hit *out, int *n_out);
+
+static int in_sorted(const uint32_t *list, size_t n, uint32_t slot) {
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (list[mid] < slot) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < n && list[lo] == slot;
 }
 
-vg_hnsw_rc vg_hnsw_search(vg_hnsw_graph *g, const float *q, int k, int ef, const int64_t *allowed, size_t n_allowed,
-                          vg_hnsw_hit *out, int *n_out) {
-    *n_out = 0;
-    if (g->entry == VG_HNSW_NO_SLOT || k <= 0) return VG_HNSW_OK;
-    if (ef < k) ef = k;
-    float qn = vg_hnsw_norm2(g, q);
-    int rc = 0;
-    if (!allowed) {
-        rc = graph_search(g, q, qn, ef, NULL);
-    } else {
-        uint32_t *slots;
-        size_t n;
-        if (allowed_slots(g, allowed, n_allowed, &slots, &n) != 0) return VG_HNSW_NOMEM;
-        if (exact_is_cheaper(n, vg_hnsw_count(g), ef)) {
-            rc = search_exact(g, q, qn, k, slots, n);
-        } else {
-            unsigned char *mask = calloc(g->slots, 1);
-            if (mask) {
-                for (size_t i = 0; i < n; i++) mask[slots[i]] = 1;
-                rc = graph_search(g, q, qn, ef, mask);
-                free(mask);
-            } else {
-                rc = -1;
+/* Whether flat answers for slot. */
+static int from_flat(const vg_hnsw_flat *flat, const uint32_t *skip, size_t n_skip, uint32_t slot) {
+    return flat && slot < flat->n && !in_sorted(skip, n_skip, slot);
+}
+
+/* One slot of an exact search: its distance offered, from the flat copy or the node. */
+static int exact_one(vg_hnsw_view *v, const vg_hnsw_flat *flat, const uint32_t *skip, size_t n_skip, const float *q,
+                     float qn, int k, uint32_t slot) {
+    if (from_flat(flat, skip, n_skip, slot)) {
+        if (!flat->live[slot]) return 0;
+        const float *x = flat->vectors + (size_t)slot * (size_t)flat->dims;
+        return offer(&v->res, k, vg_hnsw_dist_vectors(&v->p, v->k, q, qn, x, flat->norm2[slot]), slot);
+    }
+    const vg_hnsw_node *n = vg_hnsw_get(v, slot);
+    if (!n) return -1;
+    if (n->flags & VG_HNSW_NODE_TOMBSTONE) return 0;
+    return offer(&v->res, k, vg_hnsw_dist_query(v, q, qn, n), slot);
+}
+
+/* Every slot in order: runs of slots the flat copy answers for go through a tight loop. */
+static int exact_all(vg_hnsw_view *v, const vg_hnsw_flat *flat, const uint32_t *skip, size_t n_skip, const float *q,
+                     float qn, int k) {
+    uint32_t n = v->n_slots, flat_n = flat ? (flat->n < n ? flat->n : n) : 0;
+    size_t next_skip = 0;
+    vg_hnsw_heap *res = &v->res;
+    size_t dims = flat ? (size_t)flat->dims : 0;
+    for (uint32_t s = 0; s < flat_n;) {
+        uint32_t end = next_skip < n_skip && skip[next_skip] < flat_n ? skip[next_skip] : flat_n;
+        for (; s < end; s++) {
+            if (!flat->live[s]) continue;
+            double d = vg_hnsw_dist_vectors(&v->p, v->k, q, qn, flat->vectors + (size_t)s * dims, flat->norm2[s]);
+            if (res->count < (size_t)k || d < res->items[0].d) {
+                if (offer(res, k, d, s) != 0) return -1;
             }
         }
-        free(slots);
+        if (s < flat_n) {
+            if (exact_one(v, NULL, NULL, 0, q, qn, k, s) != 0) return -1;
+            s++;
+            next_skip++;
+        }
     }
-    if (rc != 0) return VG_HNSW_NOMEM;
-    vg_hnsw_heap_sort_items(&g->res);
-    size_t n = g->res.count < (size_t)k ? g->res.count : (size_t)k;
+    for (uint32_t s = flat_n; s < n; s++)
+        if (exact_one(v, NULL, NULL, 0, q, qn, k, s) != 0) return -1;
+    return 0;
+}
+
+vg_hnsw_rc vg_hnsw_search_exact(vg_hnsw_view *v, const vg_hnsw_flat *flat, const uint32_t *skip, size_t n_skip,
+                                const float *q, int k, const uint32_t *slots, size_t n_slots, vg_hnsw_hit *out,
+                                int *n_out) {
+    *n_out = 0;
+    v->res.count = 0;
+    if (k <= 0) return VG_HNSW_OK;
+    float qn = vg_hnsw_norm2(v, q);
+    int rc = 0;
+    if (!slots) {
+        rc = exact_all(v, flat, skip, n_skip, q, qn, k);
+    } else {
+        for (size_t i = 0; rc == 0 && i < n_slots; i++) rc = exact_one(v, flat, skip, n_skip, q, qn, k, slots[i]);
+    }
+    if (rc != 0) return v->error != VG_HNSW_OK ? v->error : VG_HNSW_NOMEM;
+    return emit(v, flat, skip, n_skip, k, out, n_out);
+}
+
+static vg_hnsw_rc emit(vg_hnsw_view *v, const vg_hnsw_flat *flat, const uint32_t *skip, size_t n_skip, int k,
+                       vg_hnsw_hit *out, int *n_out) {
+    vg_hnsw_heap_sort_items(&v->res);
+    size_t n = v->res.count < (size_t)k ? v->res.count : (size_t)k;
     for (size_t i = 0; i < n; i++) {
-        out[i].rowid = g->rowid[g->res.items[i].slot];
-        out[i].distance = g->res.items[i].d;
+        uint32_t s = v->res.items[i].slot;
+        if (from_flat(flat, skip, n_skip, s)) {
+            out[i].rowid = flat->rowid[s];
+        } else {
+            const vg_hnsw_node *node = vg_hnsw_get(v, s);
+            if (!node) return v->error;
+            out[i].rowid = node->rowid;
+        }
+        out[i].distance = v->res.items[i].d;
+        out[i].slot = s;
     }
     *n_out = (int)n;
     return VG_HNSW_OK;
+}
+
+vg_hnsw_rc vg_hnsw_search(vg_hnsw_view *v, const float *q, int k, int ef, const uint32_t *allowed, size_t n_allowed,
+                          vg_hnsw_hit *out, int *n_out) {
+    *n_out = 0;
+    v->res.count = 0;
+    if (v->entry == VG_HNSW_NO_SLOT || k <= 0) return VG_HNSW_OK;
+    if (ef < k) ef = k;
+    if (allowed && exact_is_cheaper(n_allowed, v->n_slots, ef))
+        return vg_hnsw_search_exact(v, NULL, NULL, 0, q, k, allowed, n_allowed, out, n_out);
+    float qn = vg_hnsw_norm2(v, q);
+    unsigned char *mask = NULL;
+    if (allowed) {
+        if (!(mask = vg_calloc(v->n_slots, 1))) return VG_HNSW_NOMEM;
+        for (size_t i = 0; i < n_allowed; i++)
+            if (allowed[i] < v->n_slots) mask[allowed[i]] = 1;
+    }
+    int rc = graph_search(v, q, qn, ef, mask);
+    vg_free(mask);
+    if (rc != 0) return v->error != VG_HNSW_OK ? v->error : VG_HNSW_NOMEM;
+    return emit(v, NULL, NULL, 0, k, out, n_out);
 }

@@ -1,14 +1,17 @@
-/* Unit tests of the HNSW graph: rowid map, heaps, level generator, options, neighbour-list codec,
- * exactness against brute force (l2, cosine, inner product), recall, deletion with repair,
- * reachability under heavy churn, filters. */
+/* Unit tests of the HNSW engine over the test disk (hnsw_disk.c): maps, heaps, the level generator,
+ * options, the node BLOB codec and its checks, exact and approximate search against brute force (l2,
+ * cosine, inner product), budgets and snapshots of the shared store, tombstones and their slots taken
+ * over, churn, optimize, filters, the flat copy, and out-of-memory at every allocation of an insert. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "vg_hnsw_codec.h"
+#include "hnsw_disk.h"
+#include "vg_alloc.h"
 #include "vg_hnsw_graph.h"
 #include "vg_hnsw_heap.h"
 #include "vg_hnsw_map.h"
+#include "vg_hnsw_node.h"
 #include "vg_hnsw_options.h"
 #include "vg_test.h"
 
@@ -68,7 +71,7 @@ static void test_heap(void) {
 }
 
 static void test_levels(void) {
-    vg_hnsw_params p = {4, VG_HNSW_L2, 16, 100, 7};
+    vg_hnsw_params p = {4, VG_HNSW_L2, 16, 100, 7, 16};
     int counts[VG_HNSW_MAX_LEVEL + 1] = {0}, same = 1;
     for (int64_t r = 0; r < 100000; r++) {
         int l = vg_hnsw_level_for(&p, r);
@@ -88,14 +91,16 @@ static void rejects(int n, const char *const *args, const char *want) {
 }
 
 static void test_options(void) {
-    const char *good[] = {" dimensions = 8 ", "metric='cosine'", "m=8", "ef_construction=\"50\"", "seed=3"};
+    const char *good[] = {" dimensions = 8 ", "metric='cosine'", "m=8", "ef_construction=\"50\"", "seed=3", "cache_mb=64"};
     vg_hnsw_params p;
     char err[VG_HNSW_ERR_LEN] = "";
-    CHECK(vg_hnsw_parse_options(5, good, &p, err) == 0, "%s", err);
-    CHECK(p.dims == 8 && p.metric == VG_HNSW_COSINE && p.m == 8 && p.ef_construction == 50 && p.seed == 3, "parsed");
+    CHECK(vg_hnsw_parse_options(6, good, &p, err) == 0, "%s", err);
+    CHECK(p.dims == 8 && p.metric == VG_HNSW_COSINE && p.m == 8 && p.ef_construction == 50 && p.seed == 3 &&
+              p.cache_mb == 64,
+          "parsed");
     const char *dims_only[] = {"dimensions=3"};
     CHECK(vg_hnsw_parse_options(1, dims_only, &p, err) == 0 && p.m == 16 && p.ef_construction == 200 &&
-              p.metric == VG_HNSW_L2,
+              p.metric == VG_HNSW_L2 && p.cache_mb == VG_HNSW_DEFAULT_CACHE_MB,
           "defaults");
     rejects(0, NULL, "dimensions=N is required");
     const char *bad_dims[] = {"dimensions=0"};
@@ -112,7 +117,11 @@ static void test_options(void) {
     rejects(1, novalue, "expected key=value, got 'dimensions'");
     const char *small_m[] = {"dimensions=3", "m=1"};
     rejects(2, small_m, "m must be an integer from 2 to 128");
+    const char *cache[] = {"dimensions=3", "cache_mb=0"};
+    rejects(2, cache, "cache_mb must be an integer from 1 to 1048576");
 }
+
+/* ---- an index over the test disk ---- */
 
 typedef struct dataset {
     int n, dims;
@@ -123,29 +132,107 @@ static dataset make_data(int n, int dims) {
     dataset d = {n, dims, malloc((size_t)n * (size_t)dims * sizeof(float))};
     for (int i = 0; i < n * dims; i++) d.v[i] = grid_value();
     /* no zero vectors (cosine has no direction for them) */
-    for (int i = 0; i < n; i++) d.v[(size_t)i * (size_t)dims] = d.v[(size_t)i * (size_t)dims] == 0.0f ? 0.125f : d.v[(size_t)i * (size_t)dims];
+    for (int i = 0; i < n; i++)
+        if (d.v[(size_t)i * (size_t)dims] == 0.0f) d.v[(size_t)i * (size_t)dims] = 0.125f;
     return d;
 }
 
-static vg_hnsw_graph *build(const dataset *d, vg_hnsw_metric metric, int m, int efc) {
-    vg_hnsw_params p = {d->dims, metric, m, efc, 42};
-    vg_hnsw_graph *g = vg_hnsw_graph_new(&p, vg_kernels_best());
-    int ok = 1;
-    for (int i = 0; i < d->n; i++) {
-        ok &= vg_hnsw_insert(g, 1000 + i, d->v + (size_t)i * (size_t)d->dims) == VG_HNSW_OK;
-        vg_hnsw_dirty_clear(g);
-    }
-    CHECK(ok && vg_hnsw_count(g) == (size_t)d->n, "built %zu nodes", vg_hnsw_count(g));
-    return g;
+static const float *vec_of(const dataset *d, int i) {
+    return d->v + (size_t)i * (size_t)d->dims;
 }
 
-/* The exact k nearest of q among the live rows (alive[i] != 0, or all when alive is NULL). */
-static int brute_force(const vg_hnsw_graph *g, const dataset *d, const float *q, int k, const unsigned char *alive,
+/* The index, its writer, and what the shadow tables' rowid and tombstone bookkeeping does for row i
+ * (rowid 1000 + i). */
+typedef struct index {
+    vg_hnsw_params p;
+    disk *d;
+    vg_hnsw_store *store;
+    disk_conn w;
+    uint32_t *slot_of; /* row -> slot, VG_HNSW_NO_SLOT when deleted */
+    int64_t *row_of;   /* slot -> row, -1 for a tombstone */
+    uint32_t *tombs;   /* tombstone slots, any order */
+    size_t n_tombs;
+} index;
+
+static void index_open(index *ix, const dataset *d, vg_hnsw_metric metric, int m, int efc, size_t budget) {
+    memset(ix, 0, sizeof *ix);
+    ix->p = (vg_hnsw_params){d->dims, metric, m, efc, 42, 16};
+    ix->d = disk_new(&ix->p, vg_kernels_best());
+    ix->store = vg_hnsw_store_new(&ix->p, 0, budget);
+    disk_conn_open(&ix->w, ix->d, ix->store, &ix->p, vg_kernels_best());
+    ix->slot_of = malloc((size_t)d->n * sizeof *ix->slot_of);
+    for (int i = 0; i < d->n; i++) ix->slot_of[i] = VG_HNSW_NO_SLOT;
+    ix->row_of = malloc(((size_t)d->n * 2 + 16) * sizeof *ix->row_of);
+    ix->tombs = malloc(((size_t)d->n * 2 + 16) * sizeof *ix->tombs);
+}
+
+static void index_close(index *ix) {
+    disk_conn_close(&ix->w);
+    vg_hnsw_store_free(ix->store);
+    disk_free(ix->d);
+    free(ix->slot_of);
+    free(ix->row_of);
+    free(ix->tombs);
+}
+
+/* Inserts row i into a tombstone's slot when there is one that is not the entry (as the extension
+ * does), else into a new slot. */
+static int index_insert(index *ix, const dataset *d, int i) {
+    vg_hnsw_view *v = ix->w.v;
+    uint32_t slot = vg_hnsw_view_slots(v);
+    size_t t = 0;
+    while (t < ix->n_tombs && ix->tombs[t] == vg_hnsw_view_entry(v)) t++;
+    if (t < ix->n_tombs) slot = ix->tombs[t];
+    if (vg_hnsw_insert(v, slot, 1000 + i, vec_of(d, i)) != VG_HNSW_OK) return -1;
+    if (t < ix->n_tombs) ix->tombs[t] = ix->tombs[--ix->n_tombs];
+    ix->slot_of[i] = slot;
+    ix->row_of[slot] = i;
+    return 0;
+}
+
+static int index_delete(index *ix, int i) {
+    uint32_t slot = ix->slot_of[i];
+    if (vg_hnsw_tombstone(ix->w.v, slot) != VG_HNSW_OK) return -1;
+    ix->slot_of[i] = VG_HNSW_NO_SLOT;
+    ix->row_of[slot] = -1;
+    ix->tombs[ix->n_tombs++] = slot;
+    return 0;
+}
+
+/* Row i takes the vector now in d (an UPDATE): its own slot takes it. */
+static int index_update(index *ix, const dataset *d, int i) {
+    return vg_hnsw_insert(ix->w.v, ix->slot_of[i], 1000 + i, vec_of(d, i)) == VG_HNSW_OK ? 0 : -1;
+}
+
+/* Inserts rows [from, to) in transactions of batch rows. */
+static int index_fill(index *ix, const dataset *d, int from, int to, int batch) {
+    int ok = 1;
+    for (int i = from; i < to; i += batch) {
+        disk_conn_write(&ix->w);
+        for (int j = i; j < to && j < i + batch; j++) ok &= index_insert(ix, d, j) == 0;
+        ok &= disk_conn_commit(&ix->w) == 0;
+    }
+    return ok;
+}
+
+/* Applies optimize's renumbering (live slots keep their order) to the bookkeeping. */
+static void index_renumbered(index *ix, uint32_t old_slots) {
+    uint32_t live = 0;
+    for (uint32_t s = 0; s < old_slots; s++) {
+        if (ix->row_of[s] < 0) continue;
+        ix->slot_of[ix->row_of[s]] = live;
+        ix->row_of[live++] = ix->row_of[s];
+    }
+    ix->n_tombs = 0;
+}
+
+/* The exact k nearest of q among the live rows (and allowed ones), by brute force. */
+static int brute_force(const index *ix, const dataset *d, const float *q, int k, const unsigned char *allowed,
                        vg_hnsw_hit *out) {
     int n = 0;
     for (int i = 0; i < d->n; i++) {
-        if (alive && !alive[i]) continue;
-        vg_hnsw_hit h = {1000 + i, vg_hnsw_distance(g, q, d->v + (size_t)i * (size_t)d->dims)};
+        if (ix->slot_of[i] == VG_HNSW_NO_SLOT || (allowed && !allowed[i])) continue;
+        vg_hnsw_hit h = {1000 + i, vg_hnsw_distance(&ix->p, vg_kernels_best(), q, vec_of(d, i)), ix->slot_of[i]};
         int j;
         if (n < k) j = n++;
         else if (h.distance < out[k - 1].distance) j = k - 1;
@@ -159,234 +246,455 @@ static int brute_force(const vg_hnsw_graph *g, const dataset *d, const float *q,
     return n;
 }
 
-/* How many of the k hits match brute force's distances (so ties count as matches). */
+/* How many of the hits match brute force's distances (so ties count as matches). */
 static int matches(const vg_hnsw_hit *got, int n_got, const vg_hnsw_hit *want, int n_want) {
     int same = 0;
     for (int i = 0; i < n_got && i < n_want; i++) same += fabs(got[i].distance - want[i].distance) <= 1e-6;
     return same;
 }
 
+static int same_hits(const vg_hnsw_hit *a, int na, const vg_hnsw_hit *b, int nb) {
+    int same = na == nb;
+    for (int i = 0; same && i < na; i++)
+        same = a[i].rowid == b[i].rowid && a[i].distance == b[i].distance && a[i].slot == b[i].slot;
+    return same;
+}
+
+/* A search through connection c (a reader), over its store. */
+static vg_hnsw_rc search(disk_conn *c, const float *q, int k, int ef, const uint32_t *allowed, size_t n,
+                         vg_hnsw_hit *out, int *n_out) {
+    disk_conn_read(c);
+    vg_hnsw_rc rc = vg_hnsw_search(c->v, q, k, ef, allowed, n, out, n_out);
+    disk_conn_done(c);
+    return rc;
+}
+
+/* Every link names a slot on a level it has (and, unless allowed, no live node links to a
+ * tombstone), tombstones are where the bookkeeping says, and level 0 reaches every live node. */
+static int graph_sound(disk_conn *c, const index *ix, int tomb_links_allowed) {
+    disk_conn_read(c);
+    vg_hnsw_view *v = c->v;
+    uint32_t n = vg_hnsw_view_slots(v), entry = vg_hnsw_view_entry(v);
+    int ok = entry != VG_HNSW_NO_SLOT;
+    unsigned char *seen = calloc(n + 1, 1);
+    uint32_t *queue = malloc((n + 1) * sizeof *queue);
+    size_t head = 0, tail = 0, live_reached = 0, live = 0;
+    vg_hnsw_layout L;
+    vg_hnsw_layout_init(&L, &ix->p);
+    for (uint32_t s = 0; s < n; s++) live += ix->row_of[s] >= 0;
+    if (ok) {
+        queue[tail++] = entry;
+        seen[entry] = 1;
+    }
+    while (ok && head < tail) {
+        uint32_t s = queue[head++];
+        const vg_hnsw_node *node = vg_hnsw_view_node(v, s);
+        if (!node) {
+            ok = 0;
+            break;
+        }
+        int tomb = (node->flags & VG_HNSW_NODE_TOMBSTONE) != 0;
+        live_reached += !tomb;
+        ok &= tomb == (ix->row_of[s] < 0);
+        for (int l = 0; l <= node->level; l++) {
+            const uint32_t *list = vg_hnsw_node_list(&L, node, l);
+            for (uint32_t i = 1; i <= list[0]; i++) {
+                const vg_hnsw_node *t = vg_hnsw_view_node(v, list[i]);
+                ok &= t && t->level >= l && list[i] != s;
+                if (t && !tomb_links_allowed && !tomb) ok &= !(t->flags & VG_HNSW_NODE_TOMBSTONE);
+                if (l == 0 && !seen[list[i]]) {
+                    seen[list[i]] = 1;
+                    queue[tail++] = list[i];
+                }
+            }
+        }
+    }
+    disk_conn_done(c);
+    free(seen);
+    free(queue);
+    return ok && live_reached == live;
+}
+
+static void test_codec(void) {
+    vg_hnsw_params p = {3, VG_HNSW_L2, 2, 10, 1, 16};
+    vg_hnsw_layout L;
+    vg_hnsw_layout_init(&L, &p);
+    vg_hnsw_node *n = vg_hnsw_node_new(&L, 1, 5);
+    float *v = vg_hnsw_node_vec(n);
+    v[0] = 1.5f, v[1] = -2.0f, v[2] = 0.25f;
+    n->rowid = -42;
+    n->flags = VG_HNSW_NODE_TOMBSTONE;
+    uint32_t *l0 = vg_hnsw_node_list(&L, n, 0), *l1 = vg_hnsw_node_list(&L, n, 1);
+    l0[0] = 3, l0[1] = 0, l0[2] = 7, l0[3] = 2;
+    l1[0] = 1, l1[1] = 7;
+    size_t len = vg_hnsw_node_blob_size(&L, n);
+    CHECK(len == 12 + 12 + 4 + 12 + 4 + 4, "BLOB size %zu", len);
+    unsigned char blob[64], bad[64];
+    vg_hnsw_node_encode(&L, n, blob);
+    vg_hnsw_blob b;
+    char err[VG_HNSW_ERR_LEN] = "";
+    vg_hnsw_node *back = NULL;
+    CHECK(vg_hnsw_blob_parse(&L, blob, len, 5, 8, &b, err) == VG_HNSW_OK, "%s", err);
+    CHECK(vg_hnsw_node_from_blob(&L, &b, 5, 0, vg_kernels_best(), &back, err) == VG_HNSW_OK, "%s", err);
+    CHECK(back && back->rowid == -42 && back->level == 1 && back->flags == VG_HNSW_NODE_TOMBSTONE &&
+              memcmp(vg_hnsw_node_vec(back), v, 12) == 0 && memcmp(vg_hnsw_node_list(&L, back, 0), l0, 16) == 0 &&
+              memcmp(vg_hnsw_node_list(&L, back, 1), l1, 8) == 0,
+          "a node round-trips through its BLOB");
+    vg_hnsw_node_free(back);
+    struct {
+        size_t at;
+        unsigned char byte;
+        size_t len;
+        uint32_t n_slots;
+        const char *want;
+    } cases[] = {
+        {0, 0, 11, 8, "at least"},
+        {8, 17, 0, 8, "level 17"},
+        {9, 0x40, 0, 8, "unknown flags"},
+        {24, 9, 0, 8, "more than the index allows"},
+        {0, 0, len - 1, 8, "ends inside"},
+        {0, 0, len - 5, 8, "ends before"},
+        {0, 0, 0, 7, "links to slot 7 of 7"},
+        {28, 5, 0, 8, "links to itself"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        memcpy(bad, blob, len);
+        if (!cases[i].len && cases[i].byte) bad[cases[i].at] = cases[i].byte;
+        size_t n_bad = cases[i].len ? cases[i].len : len;
+        err[0] = 0;
+        CHECK(vg_hnsw_blob_parse(&L, bad, n_bad, 5, cases[i].n_slots, &b, err) == VG_HNSW_CORRUPT &&
+                  strstr(err, cases[i].want),
+              "case %zu: '%s' lacks '%s'", i, err, cases[i].want);
+    }
+    memcpy(bad, blob, len);
+    bad[len] = 0;
+    CHECK(vg_hnsw_blob_parse(&L, bad, len + 1, 5, 8, &b, err) == VG_HNSW_CORRUPT && strstr(err, "after its lists"),
+          "trailing bytes: %s", err);
+    memcpy(bad, blob, len);
+    memset(bad + 12, 0xff, 4); /* a NaN */
+    CHECK(vg_hnsw_blob_parse(&L, bad, len, 5, 8, &b, err) == VG_HNSW_OK &&
+              vg_hnsw_node_from_blob(&L, &b, 5, 0, vg_kernels_best(), &back, err) == VG_HNSW_CORRUPT && !back &&
+              strstr(err, "vector"),
+          "a NaN in the vector: %s", err);
+    vg_hnsw_node_free(n);
+}
+
 static void test_exact(vg_hnsw_metric metric) {
     dataset d = make_data(300, 8);
-    vg_hnsw_graph *g = build(&d, metric, 8, 100);
+    index ix;
+    index_open(&ix, &d, metric, 8, 100, 64u << 20);
+    CHECK(index_fill(&ix, &d, 0, 300, 300), "built");
+    disk_conn r;
+    disk_conn_open(&r, ix.d, ix.store, &ix.p, vg_kernels_best());
     vg_hnsw_hit got[10], want[10];
     int exact = 1;
     for (int t = 0; t < 50; t++) {
         float q[8];
         for (int i = 0; i < 8; i++) q[i] = grid_value() + 0.0625f;
         int n = 0;
-        vg_hnsw_search(g, q, 10, 300, NULL, 0, got, &n);
-        int nw = brute_force(g, &d, q, 10, NULL, want);
+        exact &= search(&r, q, 10, 300, NULL, 0, got, &n) == VG_HNSW_OK;
+        int nw = brute_force(&ix, &d, q, 10, NULL, want);
         exact &= n == 10 && matches(got, n, want, nw) == 10;
     }
     CHECK(exact, "metric %d: ef_search >= n gives the exact top 10", (int)metric);
-    vg_hnsw_graph_free(g);
+    disk_conn_close(&r);
+    index_close(&ix);
     free(d.v);
 }
 
-static void test_recall(void) {
+/* Recall of a reader, and the same answers from a store with a budget so small that it evicts most
+ * nodes, and from a view with no store at all. */
+static void test_recall_and_budget(void) {
     dataset d = make_data(3000, 16);
-    vg_hnsw_graph *g = build(&d, VG_HNSW_L2, 16, 200);
-    vg_hnsw_hit got[10], want[10];
-    int hits = 0;
+    index ix;
+    index_open(&ix, &d, VG_HNSW_L2, 16, 200, 64u << 20);
+    CHECK(index_fill(&ix, &d, 0, 3000, 500), "built in transactions of 500");
+    vg_hnsw_store *tiny = vg_hnsw_store_new(&ix.p, vg_hnsw_store_generation(ix.store), 64 * 1024);
+    disk_conn r, small, alone;
+    disk_conn_open(&r, ix.d, ix.store, &ix.p, vg_kernels_best());
+    disk_conn_open(&small, ix.d, tiny, &ix.p, vg_kernels_best());
+    disk_conn_open(&alone, ix.d, NULL, &ix.p, vg_kernels_best());
+    vg_hnsw_hit got[10], want[10], other[10];
+    int hits = 0, same = 1;
     for (int t = 0; t < 100; t++) {
         float q[16];
         for (int i = 0; i < 16; i++) q[i] = grid_value();
-        int n = 0;
-        vg_hnsw_search(g, q, 10, 64, NULL, 0, got, &n);
-        hits += matches(got, n, want, brute_force(g, &d, q, 10, NULL, want));
+        int n = 0, n2 = 0, n3 = 0;
+        search(&r, q, 10, 64, NULL, 0, got, &n);
+        hits += matches(got, n, want, brute_force(&ix, &d, q, 10, NULL, want));
+        search(&small, q, 10, 64, NULL, 0, other, &n2);
+        same &= same_hits(got, n, other, n2);
+        search(&alone, q, 10, 64, NULL, 0, other, &n3);
+        same &= same_hits(got, n, other, n3);
     }
     CHECK(hits >= 950, "recall@10 at ef_search 64 over 3000 points: %d/1000", hits);
-    vg_hnsw_graph_free(g);
+    CHECK(same, "a 64 KiB budget and no store give the same answers as a roomy store");
+    vg_hnsw_store_stats stats;
+    vg_hnsw_store_stats_get(tiny, &stats);
+    CHECK(stats.evictions > 0 && stats.node_bytes <= 64 * 1024, "the small store evicted (%llu) and holds %zu bytes",
+          stats.evictions, stats.node_bytes);
+    vg_hnsw_store_stats_get(ix.store, &stats);
+    CHECK(stats.nodes == 3000 && stats.evictions == 0, "the roomy store holds every node (%zu)", stats.nodes);
+    disk_conn_close(&r);
+    disk_conn_close(&small);
+    disk_conn_close(&alone);
+    vg_hnsw_store_free(tiny);
+    index_close(&ix);
     free(d.v);
 }
 
-/* Every link points at a live node on a level it has, and level 0 reaches every node from the entry. */
-static int graph_sound(const vg_hnsw_graph *g, const dataset *d, const unsigned char *alive) {
+/* A reader of an older snapshot keeps seeing it: nodes read at a later generation are not its. */
+static void test_snapshots(void) {
+    dataset d = make_data(200, 4);
+    index ix;
+    index_open(&ix, &d, VG_HNSW_L2, 4, 50, 64u << 20);
+    index_fill(&ix, &d, 0, 100, 100);
+    disk_conn old, now;
+    disk_conn_open(&old, ix.d, ix.store, &ix.p, vg_kernels_best());
+    disk_conn_open(&now, ix.d, ix.store, &ix.p, vg_kernels_best());
+    disk_conn_read(&old); /* the old snapshot, kept in old.ver */
+    disk_conn_done(&old);
+    /* delete half, add the other 100 rows */
+    disk_conn_write(&ix.w);
     int ok = 1;
-    int64_t entry;
-    if (!vg_hnsw_entry(g, &entry)) return vg_hnsw_count(g) == 0;
-    unsigned char *seen = calloc((size_t)d->n, 1);
-    int *queue = malloc((size_t)d->n * sizeof(int)), head = 0, tail = 0, reached = 1;
-    queue[tail++] = (int)(entry - 1000);
-    seen[entry - 1000] = 1;
-    while (head < tail) {
-        int64_t r = 1000 + queue[head++];
-        for (int l = 0; l <= vg_hnsw_level(g, r); l++) {
-            for (int i = 0; i < vg_hnsw_link_count(g, r, l); i++) {
-                int64_t t = vg_hnsw_link(g, r, l, i);
-                int idx = (int)(t - 1000);
-                ok &= alive[idx] && vg_hnsw_level(g, t) >= l && t != r;
-                if (l == 0 && !seen[idx]) {
-                    seen[idx] = 1;
-                    reached++;
-                    queue[tail++] = idx;
-                }
-            }
-        }
-    }
-    ok &= reached == (int)vg_hnsw_count(g);
-    free(seen);
-    free(queue);
-    return ok;
-}
-
-static void test_delete(void) {
-    dataset d = make_data(400, 8);
-    vg_hnsw_graph *g = build(&d, VG_HNSW_L2, 8, 100);
-    unsigned char alive[400];
-    memset(alive, 1, sizeof alive);
-    int64_t entry;
-    vg_hnsw_entry(g, &entry);
-    CHECK(vg_hnsw_delete(g, entry) == VG_HNSW_OK, "delete the entry point");
-    alive[entry - 1000] = 0;
-    for (int i = 0; i < 400; i += 3) {
-        if (!alive[i]) continue;
-        CHECK(vg_hnsw_delete(g, 1000 + i) == VG_HNSW_OK, "delete %d", 1000 + i);
-        alive[i] = 0;
-    }
-    int dirty_live = 1;
-    for (size_t i = 0; i < vg_hnsw_dirty_count(g); i++) dirty_live &= alive[vg_hnsw_dirty_rowid(g, i) - 1000];
-    CHECK(dirty_live && vg_hnsw_dirty_count(g) > 0, "dirty nodes are live ones");
-    CHECK(vg_hnsw_delete(g, 1000) == VG_HNSW_MISSING, "deleting a missing rowid");
-    CHECK(graph_sound(g, &d, alive), "no dangling links, level 0 connected after deletions");
-    vg_hnsw_hit got[10], want[10];
-    int exact = 1;
-    for (int t = 0; t < 30; t++) {
-        float q[8];
-        for (int i = 0; i < 8; i++) q[i] = grid_value() + 0.0625f;
-        int n = 0;
-        vg_hnsw_search(g, q, 10, 400, NULL, 0, got, &n);
-        exact &= matches(got, n, want, brute_force(g, &d, q, 10, alive, want)) == 10;
-    }
-    CHECK(exact, "exact top 10 after deletions");
-    /* delete the rest: the graph empties cleanly, then takes new nodes */
-    for (int i = 0; i < 400; i++)
-        if (alive[i]) vg_hnsw_delete(g, 1000 + i);
-    CHECK(vg_hnsw_count(g) == 0 && !vg_hnsw_entry(g, &entry), "empty after deleting everything");
-    CHECK(vg_hnsw_insert(g, 5, d.v) == VG_HNSW_OK && vg_hnsw_insert(g, 5, d.v) == VG_HNSW_EXISTS, "reuse");
-    vg_hnsw_graph_free(g);
+    for (int i = 0; i < 100; i += 2) ok &= index_delete(&ix, i) == 0;
+    for (int i = 100; i < 200; i++) ok &= index_insert(&ix, &d, i) == 0;
+    ok &= disk_conn_commit(&ix.w) == 0;
+    CHECK(ok, "changes committed");
+    vg_hnsw_hit got[100];
+    int n = 0, only_old = 1, only_new = 1;
+    /* the new reader first, so the store fills with the new generation's nodes */
+    search(&now, vec_of(&d, 150), 100, 400, NULL, 0, got, &n);
+    for (int i = 0; i < n; i++) only_new &= got[i].rowid >= 1100 || got[i].rowid % 2 == 1;
+    CHECK(n == 100 && only_new, "the new snapshot: %d rows, none deleted", n);
+    vg_hnsw_view_snapshot(old.v, disk_gen(old.ver), disk_slots(old.ver), disk_entry(old.ver));
+    vg_hnsw_view_begin(old.v);
+    vg_hnsw_search(old.v, vec_of(&d, 150), 100, 400, NULL, 0, got, &n);
+    vg_hnsw_view_end(old.v);
+    for (int i = 0; i < n; i++) only_old &= got[i].rowid < 1100;
+    CHECK(n == 100 && only_old, "the old snapshot: its 100 rows, none of the new");
+    disk_conn_close(&old);
+    disk_conn_close(&now);
+    index_close(&ix);
     free(d.v);
 }
 
-/* Small m, heavy churn: half the rows deleted or re-inserted with a new vector (an UPDATE) in a
- * seeded random order. Every live node must stay reachable on level 0 and find itself. */
+/* Deletes (tombstones), inserts into their slots and updates, with small m: every live row stays
+ * reachable and finds itself; searches return only live rows, and k of them. Then optimize. */
 static void test_churn(void) {
     enum { N = 2000, DIMS = 12 };
     dataset d = make_data(N, DIMS);
-    vg_hnsw_graph *g = build(&d, VG_HNSW_L2, 4, 100);
-    static unsigned char alive[N];
+    index ix;
+    index_open(&ix, &d, VG_HNSW_L2, 4, 100, 64u << 20);
+    index_fill(&ix, &d, 0, N / 2, 250);
     static int order[N];
-    memset(alive, 1, sizeof alive);
-    for (int i = 0; i < N; i++) order[i] = i;
-    for (int i = N - 1; i > 0; i--) {
+    for (int i = 0; i < N / 2; i++) order[i] = i;
+    for (int i = N / 2 - 1; i > 0; i--) {
         int j = (int)(next_random() % (uint64_t)(i + 1)), t = order[i];
         order[i] = order[j];
         order[j] = t;
     }
-    int ok = 1;
+    int ok = 1, next_new = N / 2;
     for (int i = 0; i < N / 2; i++) {
+        if (i % 50 == 0) disk_conn_write(&ix.w);
         int r = order[i];
-        ok &= vg_hnsw_delete(g, 1000 + r) == VG_HNSW_OK;
-        if (next_random() % 2) {
-            alive[r] = 0;
-            continue;
+        switch (next_random() % 3) {
+        case 0: ok &= index_delete(&ix, r) == 0; break;
+        case 1:
+            for (int k = 0; k < DIMS; k++) d.v[(size_t)r * DIMS + (size_t)k] = grid_value();
+            ok &= index_update(&ix, &d, r) == 0;
+            break;
+        default: ok &= index_delete(&ix, r) == 0 && index_insert(&ix, &d, next_new++) == 0; break;
         }
-        float *v = d.v + (size_t)r * DIMS;
-        for (int k = 0; k < DIMS; k++) v[k] = grid_value();
-        ok &= vg_hnsw_insert(g, 1000 + r, v) == VG_HNSW_OK;
+        if (i % 50 == 49) ok &= disk_conn_commit(&ix.w) == 0;
     }
-    CHECK(ok, "deletes and re-inserts succeed");
-    CHECK(graph_sound(g, &d, alive), "m=4: level 0 connected after heavy churn");
-    int lost = 0;
+    CHECK(ok, "deletes, updates and inserts into tombstones succeed");
+    CHECK(vg_hnsw_view_slots(ix.w.v) <= (uint32_t)(N / 2), "inserts took tombstones' slots: %u slots for %d rows",
+          vg_hnsw_view_slots(ix.w.v), N / 2);
+    disk_conn r;
+    disk_conn_open(&r, ix.d, ix.store, &ix.p, vg_kernels_best());
+    CHECK(graph_sound(&r, &ix, 1), "m=4: links sound, level 0 reaches every live row");
+    int lost = 0, live_only = 1, full = 1, live = 0;
     vg_hnsw_hit got[10];
+    for (int i = 0; i < N; i++) live += ix.slot_of[i] != VG_HNSW_NO_SLOT;
     for (int i = 0; i < N; i++) {
-        if (!alive[i]) continue;
+        if (ix.slot_of[i] == VG_HNSW_NO_SLOT) continue;
         int n = 0, found = 0;
-        vg_hnsw_search(g, d.v + (size_t)i * DIMS, 10, 200, NULL, 0, got, &n);
-        for (int j = 0; j < n; j++) found |= got[j].rowid == 1000 + i;
+        search(&r, vec_of(&d, i), 10, 200, NULL, 0, got, &n);
+        for (int j = 0; j < n; j++) {
+            found |= got[j].rowid == 1000 + i;
+            live_only &= ix.slot_of[got[j].rowid - 1000] != VG_HNSW_NO_SLOT;
+        }
+        full &= n == (live < 10 ? live : 10);
         lost += !found;
     }
-    CHECK(lost == 0, "m=4: every live node finds itself at ef_search 200 (%d lost)", lost);
-    vg_hnsw_graph_free(g);
+    CHECK(lost == 0, "m=4: every live row finds itself at ef_search 200 (%d lost)", lost);
+    CHECK(live_only && full, "only live rows, and 10 of them");
+    uint32_t before = vg_hnsw_view_slots(ix.w.v);
+    disk_conn_write(&ix.w);
+    CHECK(vg_hnsw_optimize(ix.w.v) == VG_HNSW_OK, "optimize");
+    CHECK(disk_conn_commit(&ix.w) == 0, "optimize committed");
+    index_renumbered(&ix, before);
+    CHECK(vg_hnsw_view_slots(ix.w.v) == (uint32_t)live, "optimize left %u slots for %d live rows",
+          vg_hnsw_view_slots(ix.w.v), live);
+    CHECK(graph_sound(&r, &ix, 0), "after optimize: no links to tombstones, level 0 reaches every row");
+    lost = 0;
+    for (int i = 0; i < N; i++) {
+        if (ix.slot_of[i] == VG_HNSW_NO_SLOT) continue;
+        int n = 0;
+        search(&r, vec_of(&d, i), 1, 64, NULL, 0, got, &n);
+        lost += !(n == 1 && got[0].rowid == 1000 + i);
+    }
+    CHECK(lost == 0, "after optimize every row is its own nearest neighbour at k=1 (%d lost)", lost);
+    disk_conn_close(&r);
+    index_close(&ix);
+    free(d.v);
+}
+
+/* Deleting everything leaves an index of tombstones that returns nothing and takes new rows. */
+static void test_delete_all(void) {
+    dataset d = make_data(60, 4);
+    index ix;
+    index_open(&ix, &d, VG_HNSW_COSINE, 4, 50, 64u << 20);
+    index_fill(&ix, &d, 0, 50, 50);
+    disk_conn_write(&ix.w);
+    int ok = 1;
+    for (int i = 0; i < 50; i++) ok &= index_delete(&ix, i) == 0;
+    ok &= disk_conn_commit(&ix.w) == 0;
+    disk_conn r;
+    disk_conn_open(&r, ix.d, ix.store, &ix.p, vg_kernels_best());
+    vg_hnsw_hit got[10];
+    int n = -1;
+    search(&r, vec_of(&d, 3), 10, 64, NULL, 0, got, &n);
+    CHECK(ok && n == 0, "an index of tombstones returns nothing (%d)", n);
+    ok &= index_fill(&ix, &d, 50, 60, 10);
+    search(&r, vec_of(&d, 55), 10, 64, NULL, 0, got, &n);
+    int fresh = n == 10;
+    for (int i = 0; i < n; i++) fresh &= got[i].rowid >= 1050;
+    CHECK(ok && fresh, "new rows among tombstones are found (%d)", n);
+    disk_conn_close(&r);
+    index_close(&ix);
     free(d.v);
 }
 
 static void test_filter(void) {
     dataset d = make_data(2000, 8);
-    vg_hnsw_graph *g = build(&d, VG_HNSW_L2, 8, 100);
-    static unsigned char alive[2000];
-    static int64_t small[20], large[1000];
-    for (int i = 0; i < 20; i++) small[i] = 1000 + 97 * i;
-    for (int i = 0; i < 1000; i++) large[i] = 1000 + 2 * i;
+    index ix;
+    index_open(&ix, &d, VG_HNSW_L2, 8, 100, 64u << 20);
+    index_fill(&ix, &d, 0, 2000, 1000);
+    disk_conn r;
+    disk_conn_open(&r, ix.d, ix.store, &ix.p, vg_kernels_best());
+    static unsigned char allowed[2000];
+    uint32_t small[20], large[1000];
     vg_hnsw_hit got[10], want[10];
     int exact_small = 1, hits_large = 0;
     for (int t = 0; t < 20; t++) {
         float q[8];
         for (int i = 0; i < 8; i++) q[i] = grid_value() + 0.0625f;
         int n = 0;
-        memset(alive, 0, sizeof alive);
-        for (int i = 0; i < 20; i++) alive[small[i] - 1000] = 1;
-        vg_hnsw_search(g, q, 10, 64, small, 20, got, &n);
-        exact_small &= n == 10 && matches(got, n, want, brute_force(g, &d, q, 10, alive, want)) == 10;
-        for (int i = 0; i < n; i++) exact_small &= alive[got[i].rowid - 1000];
-        memset(alive, 0, sizeof alive);
-        for (int i = 0; i < 1000; i++) alive[large[i] - 1000] = 1;
-        vg_hnsw_search(g, q, 10, 64, large, 1000, got, &n);
-        int nw = brute_force(g, &d, q, 10, alive, want);
-        for (int i = 0; i < n; i++) hits_large += alive[got[i].rowid - 1000] ? 0 : -100;
+        memset(allowed, 0, sizeof allowed);
+        for (int i = 0; i < 20; i++) {
+            small[i] = ix.slot_of[97 * i];
+            allowed[97 * i] = 1;
+        }
+        search(&r, q, 10, 64, small, 20, got, &n);
+        exact_small &= n == 10 && matches(got, n, want, brute_force(&ix, &d, q, 10, allowed, want)) == 10;
+        for (int i = 0; i < n; i++) exact_small &= allowed[got[i].rowid - 1000];
+        memset(allowed, 0, sizeof allowed);
+        for (int i = 0; i < 1000; i++) {
+            large[i] = ix.slot_of[2 * i];
+            allowed[2 * i] = 1;
+        }
+        search(&r, q, 10, 64, large, 1000, got, &n);
+        int nw = brute_force(&ix, &d, q, 10, allowed, want);
+        for (int i = 0; i < n; i++) hits_large += allowed[got[i].rowid - 1000] ? 0 : -100;
         hits_large += matches(got, n, want, nw);
     }
     CHECK(exact_small, "a small allowed set gives the exact top 10 among it");
     CHECK(hits_large >= 190, "a large allowed set: recall %d/200, only allowed rows", hits_large);
-    int n = 0;
-    int64_t none[] = {7, 8};
-    vg_hnsw_search(g, d.v, 10, 64, none, 2, got, &n);
-    CHECK(n == 0, "allowed rowids absent from the index: no hits");
-    vg_hnsw_graph_free(g);
+    disk_conn_close(&r);
+    index_close(&ix);
     free(d.v);
 }
 
-/* Encode every node's lists, load them into a new graph: the same answers. */
-static void test_codec_roundtrip(void) {
-    dataset d = make_data(200, 4);
-    vg_hnsw_graph *g = build(&d, VG_HNSW_COSINE, 4, 50);
-    vg_hnsw_params p = {4, VG_HNSW_COSINE, 4, 50, 42};
-    vg_hnsw_graph *h = vg_hnsw_graph_new(&p, vg_kernels_best());
-    for (int i = 0; i < 200; i++) vg_hnsw_load_node(h, 1000 + i, vg_hnsw_level(g, 1000 + i), d.v + 4 * i);
-    unsigned char blob[4096];
+/* Exact search from a flat copy equals brute force, also after changes it must not answer for. */
+static void test_flat(void) {
+    dataset d = make_data(500, 6);
+    index ix;
+    index_open(&ix, &d, VG_HNSW_IP, 6, 50, 64u << 20);
+    index_fill(&ix, &d, 0, 400, 400);
+    disk_conn r;
+    disk_conn_open(&r, ix.d, ix.store, &ix.p, vg_kernels_best());
+    /* the flat copy of the current generation, as the extension builds it from the nodes */
+    disk_conn_read(&r);
+    vg_hnsw_flat *f = vg_hnsw_flat_new(&ix.p, vg_hnsw_view_slots(r.v), vg_hnsw_view_generation(r.v));
+    for (uint32_t s = 0; s < vg_hnsw_view_slots(r.v); s++) {
+        const vg_hnsw_node *n = vg_hnsw_view_node(r.v, s);
+        vg_hnsw_flat_set(f, vg_kernels_best(), s, n->rowid, !(n->flags & VG_HNSW_NODE_TOMBSTONE), vg_hnsw_node_vec(n));
+    }
+    CHECK(vg_hnsw_flat_finish(f) == VG_HNSW_OK && vg_hnsw_store_put_flat(ix.store, f), "flat copy taken");
+    CHECK(vg_hnsw_flat_find(f, 1000 + 17) == ix.slot_of[17] && vg_hnsw_flat_find(f, 5) == VG_HNSW_NO_SLOT,
+          "the flat copy maps rowids to slots");
+    disk_conn_done(&r);
+    /* then changes: deletes, updates, inserts */
+    disk_conn_write(&ix.w);
     int ok = 1;
-    for (int i = 0; i < 200; i++) {
-        int64_t r = 1000 + i;
-        size_t n = vg_hnsw_links_encode(g, r, blob, sizeof blob);
-        vg_hnsw_links_view view;
-        char err[200];
-        ok &= vg_hnsw_links_parse(blob, n, vg_hnsw_level(g, r), &p, &view, err) == 0;
-        for (int l = 0; ok && l < view.levels; l++) {
-            int64_t ids[64];
-            for (int j = 0; j < view.count[l]; j++) ids[j] = vg_hnsw_links_id(blob, view.offset[l], j);
-            ok &= vg_hnsw_load_links(h, r, l, ids, view.count[l]) == VG_HNSW_OK;
-        }
-        vg_hnsw_links_view bad;
-        ok &= vg_hnsw_links_parse(blob, n - 1, vg_hnsw_level(g, r), &p, &bad, err) != 0;
+    for (int i = 0; i < 20; i++) ok &= index_delete(&ix, 3 * i) == 0;
+    for (int i = 1; i < 200; i += 13) {
+        if (ix.slot_of[i] == VG_HNSW_NO_SLOT) continue;
+        for (int k = 0; k < 6; k++) d.v[(size_t)i * 6 + (size_t)k] = grid_value();
+        ok &= index_update(&ix, &d, i) == 0;
     }
-    int64_t entry;
-    vg_hnsw_entry(g, &entry);
-    ok &= vg_hnsw_load_entry(h, entry) == VG_HNSW_OK;
-    CHECK(ok, "lists round-trip through the BLOB codec");
-    vg_hnsw_hit a[5], b[5];
-    int same = 1;
-    for (int t = 0; t < 20; t++) {
-        int na = 0, nb = 0;
-        vg_hnsw_search(g, d.v + 4 * t, 5, 16, NULL, 0, a, &na);
-        vg_hnsw_search(h, d.v + 4 * t, 5, 16, NULL, 0, b, &nb);
-        same &= na == nb && memcmp(a, b, (size_t)na * sizeof a[0]) == 0;
+    for (int i = 400; i < 420; i++) ok &= index_insert(&ix, &d, i) == 0;
+    ok &= disk_conn_commit(&ix.w) == 0;
+    CHECK(ok, "changes committed");
+    int exact = 1, used_flat = 1;
+    vg_hnsw_hit got[10], want[10];
+    for (int t = 0; t < 30; t++) {
+        float q[6];
+        for (int i = 0; i < 6; i++) q[i] = grid_value();
+        disk_conn_read(&r);
+        uint32_t *skip;
+        size_t n_skip;
+        vg_hnsw_rc rc;
+        const vg_hnsw_flat *flat = vg_hnsw_view_flat(r.v, &skip, &n_skip, &rc);
+        used_flat &= flat == f && n_skip > 0;
+        int n = 0;
+        exact &= vg_hnsw_search_exact(r.v, flat, skip, n_skip, q, 10, NULL, 0, got, &n) == VG_HNSW_OK;
+        vg_free(skip);
+        disk_conn_done(&r);
+        int nw = brute_force(&ix, &d, q, 10, NULL, want);
+        exact &= n == nw && matches(got, n, want, nw) == 10;
     }
-    CHECK(same, "a reloaded graph answers like the original");
-    int64_t dangling[] = {99999};
-    CHECK(vg_hnsw_load_links(h, 1000, 0, dangling, 1) == VG_HNSW_MISSING, "a dangling link is refused");
-    vg_hnsw_graph_free(g);
-    vg_hnsw_graph_free(h);
+    CHECK(used_flat, "the flat copy of the older generation answers, skipping the changed slots");
+    CHECK(exact, "exact search over flat copy and changed nodes equals brute force");
+    disk_conn_close(&r);
+    index_close(&ix);
+    free(d.v);
+}
+
+/* An insert that runs out of memory at any allocation fails with VG_HNSW_NOMEM and leaks nothing
+ * (ASan's leak check runs over the whole unit test binary). */
+static void test_oom(void) {
+    dataset d = make_data(120, 4);
+    int failures = 0, bad = 0, done = 0;
+    for (long at = 0; at < 2000 && !done; at++) {
+        index ix;
+        index_open(&ix, &d, VG_HNSW_L2, 4, 20, 64u << 20);
+        index_fill(&ix, &d, 0, 100, 100);
+        disk_conn_write(&ix.w);
+        vg_test_fail_alloc_after(at);
+        vg_hnsw_rc rc = vg_hnsw_insert(ix.w.v, vg_hnsw_view_slots(ix.w.v), 5000, vec_of(&d, 110));
+        vg_test_fail_alloc_after(-1);
+        failures += rc == VG_HNSW_NOMEM;
+        bad += rc != VG_HNSW_NOMEM && rc != VG_HNSW_OK;
+        done = rc == VG_HNSW_OK;
+        vg_hnsw_view_txn_end(ix.w.v, 0);
+        disk_conn_done(&ix.w);
+        index_close(&ix);
+    }
+    CHECK(done && failures >= 5 && bad == 0, "an insert under failing allocations: %d NOMEM, %d other, then OK",
+          failures, bad);
     free(d.v);
 }
 
@@ -395,12 +703,15 @@ void test_hnsw(void) {
     test_heap();
     test_levels();
     test_options();
+    test_codec();
     test_exact(VG_HNSW_L2);
     test_exact(VG_HNSW_COSINE);
     test_exact(VG_HNSW_IP);
-    test_recall();
-    test_delete();
+    test_recall_and_budget();
+    test_snapshots();
     test_churn();
+    test_delete_all();
     test_filter();
-    test_codec_roundtrip();
+    test_flat();
+    test_oom();
 }

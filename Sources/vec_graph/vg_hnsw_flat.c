@@ -1,0 +1,75 @@
+/* The flat copy of an index for exact search: every slot's vector contiguous in slot order, with its
+ * squared norm, rowid and liveness, and a rowid -> slot map for filters. Built in one pass over the
+ * nodes table, published to the store, immutable after. */
+#include <string.h>
+
+#include "vg_alloc.h"
+#include "vg_hnsw_internal.h"
+
+size_t vg_hnsw_flat_bytes(uint32_t n, int dims) {
+    /* vectors, norms, rowids, live flags, and the map at half load (key + value, twice) */
+    return sizeof(vg_hnsw_flat) + (size_t)n * ((size_t)dims * 4 + 4 + 8 + 1 + 2 * (8 + 4));
+}
+
+vg_hnsw_flat *vg_hnsw_flat_new(const vg_hnsw_params *p, uint32_t n, int64_t gen) {
+    vg_hnsw_flat *f = vg_calloc(1, sizeof *f);
+    if (!f) return NULL;
+    size_t count = n ? n : 1;
+    f->gen = gen;
+    f->n = n;
+    f->dims = p->dims;
+    f->bytes = vg_hnsw_flat_bytes(n, p->dims);
+    f->vectors = vg_malloc(count * (size_t)p->dims * sizeof(float));
+    f->norm2 = vg_calloc(count, sizeof *f->norm2);
+    f->rowid = vg_calloc(count, sizeof *f->rowid);
+    f->live = vg_calloc(count, 1);
+    if (!f->vectors || !f->norm2 || !f->rowid || !f->live) {
+        vg_hnsw_flat_free(f);
+        return NULL;
+    }
+    return f;
+}
+
+void vg_hnsw_flat_free(vg_hnsw_flat *f) {
+    if (!f) return;
+    vg_free(f->vectors);
+    vg_free(f->norm2);
+    vg_free(f->rowid);
+    vg_free(f->live);
+    vg_hnsw_map_free(&f->index);
+    vg_free(f);
+}
+
+void vg_hnsw_flat_set(vg_hnsw_flat *f, const vg_kernels *k, uint32_t slot, int64_t rowid, int live, const float *v) {
+    float *to = f->vectors + (size_t)slot * (size_t)f->dims;
+    memcpy(to, v, (size_t)f->dims * sizeof(float));
+    f->norm2[slot] = k->dot(v, v, (size_t)f->dims);
+    f->rowid[slot] = rowid;
+    f->live[slot] = (uint8_t)(live != 0);
+}
+
+vg_hnsw_rc vg_hnsw_flat_finish(vg_hnsw_flat *f) {
+    for (uint32_t s = 0; s < f->n; s++)
+        if (f->live[s] && vg_hnsw_map_put(&f->index, f->rowid[s], s) != 0) return VG_HNSW_NOMEM;
+    return VG_HNSW_OK;
+}
+
+int64_t vg_hnsw_flat_generation(const vg_hnsw_flat *f) {
+    return f->gen;
+}
+
+uint32_t vg_hnsw_flat_count(const vg_hnsw_flat *f) {
+    return f->n;
+}
+
+uint32_t vg_hnsw_flat_find(const vg_hnsw_flat *f, int64_t rowid) {
+    return vg_hnsw_map_get(&f->index, rowid);
+}
+
+const vg_hnsw_flat *vg_hnsw_view_flat(vg_hnsw_view *v, uint32_t **skip, size_t *n_skip, vg_hnsw_rc *rc) {
+    *skip = NULL;
+    *n_skip = 0;
+    *rc = VG_HNSW_OK;
+    if (!v->store) return NULL;
+    return vg_hnsw_store_flat_for(v->store, v->gen, &v->content, skip, n_skip, rc);
+}
