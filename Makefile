@@ -37,7 +37,7 @@ ASAN_FLAGS := $(shell grep -v '^\#' sanitizers/asan.cflags)
 
 LOADABLE := build/vec_graph.$(EXT)
 
-.PHONY: all test test-c test-c-asan test-swift matrix provision deps venv fixtures bench bench-hnsw bench-graph bench-node2vec npm wheel dist release-dry-run test-cross lint-workflows fuzz clean
+.PHONY: all test test-c test-c-asan test-c-tsan test-swift matrix provision deps venv fixtures bench bench-hnsw bench-graph bench-node2vec npm wheel dist release-dry-run test-cross lint-workflows fuzz clean
 
 all: $(LOADABLE)
 
@@ -76,6 +76,16 @@ build/tests/c_unit: $(C_TEST_SOURCES) $(C_UNDER_TEST) $(EXT_HEADERS) $(wildcard 
 build/tests/c_unit_asan: $(C_TEST_SOURCES) $(C_UNDER_TEST) $(EXT_HEADERS) $(wildcard Tests/c/*.h)
 	@mkdir -p build/tests
 	$(SANITIZE_CC) -std=c11 $(WARNINGS) $(ASAN_FLAGS) -ISources/vec_graph/include -ISources/vec_graph -o $@ $(C_TEST_SOURCES) $(C_UNDER_TEST) -lm -lpthread
+
+# The C unit tests under ThreadSanitizer (the shared HNSW store's threads test above all). This clang's
+# TSan runtime needs libdispatch and libBlocksRuntime from the Swift toolchain it comes with.
+TSAN_LIBDIR ?= $(dir $(shell command -v swift 2>/dev/null))../lib/swift/linux
+test-c-tsan: build/tests/c_unit_tsan
+	TSAN_OPTIONS=halt_on_error=1 ./build/tests/c_unit_tsan
+build/tests/c_unit_tsan: $(C_TEST_SOURCES) $(C_UNDER_TEST) $(EXT_HEADERS) $(wildcard Tests/c/*.h)
+	@mkdir -p build/tests
+	$(SANITIZE_CC) -std=c11 $(WARNINGS) -g -O1 -fsanitize=thread -ISources/vec_graph/include -ISources/vec_graph \
+	  -o $@ $(C_TEST_SOURCES) $(C_UNDER_TEST) -lm -lpthread -L$(TSAN_LIBDIR) -Wl,-rpath,$(TSAN_LIBDIR) -ldispatch -lBlocksRuntime
 
 test-swift: $(LOADABLE)
 	swift test

@@ -10,6 +10,7 @@ int main(void) {
     test_kernels();
     test_graph();
     test_hnsw();
+    test_hnsw_threads();
     test_node2vec();
     printf("c unit tests: %d passed, %d failed\n", vg_test_passed, vg_test_failed);
     return vg_test_failed ? 1 : 0;

@@ -28,6 +28,7 @@ void test_blob(void);
 void test_kernels(void);
 void test_graph(void);
 void test_hnsw(void);
+void test_hnsw_threads(void);
 void test_node2vec(void);
 
 #endif
