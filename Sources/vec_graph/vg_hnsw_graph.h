@@ -68,6 +68,10 @@ int vg_hnsw_level_for(const vg_hnsw_params *params, int64_t rowid);
 /* The distance the index uses between q and v: squared L2, 1 - cosine (clamped to [0, 2]) or -dot. */
 double vg_hnsw_distance(const vg_hnsw_params *p, const vg_kernels *k, const float *q, const float *v);
 
+/* The same between q and x given their squared norms (used by cosine only). */
+double vg_hnsw_dist_vectors(const vg_hnsw_params *p, const vg_kernels *k, const float *q, float qn, const float *x,
+                            float xn);
+
 /* ---- store (vg_hnsw_store.c) ---- */
 
 /* A store for the index state at generation gen with a budget of budget bytes, or NULL. */

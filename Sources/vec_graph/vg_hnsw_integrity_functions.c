@@ -1,106 +1,169 @@
-/* PRAGMA integrity_check for hnsw_index (SQLite >= 3.44 calls xIntegrity): flushes the dirty lists,
- * then reads the shadow tables directly, not the cached graph, and reports the first damage found: a
- * vector of the wrong length or not finite, a level outside 0..16, a node without its neighbour row
- * (or the reverse), a neighbour list that does not parse, a dangling neighbour, a link above the
- * neighbour's level, a self-link, or an entry point that is missing or not on the top level. */
-#include "vg_hnsw_codec.h"
-#include "vg_hnsw_map.h"
+/* The integrity check of hnsw_index: PRAGMA integrity_check (SQLite >= 3.44 calls xIntegrity) and
+ * INSERT INTO t(t) VALUES ('integrity-check') on every SQLite. It writes the dirty nodes first, then
+ * reads the shadow tables directly, not any cache, and reports the first damage found: _config's
+ * values, a node row missing or outside the slots, a node BLOB that does not parse (lengths, level,
+ * flags, list counts, a link outside the slots or to itself, a vector that is not finite float32), a
+ * link above the neighbour's level, an entry point missing or not on the top level, a rowid row that
+ * names a tombstone or a node of another rowid, a live node without its rowid row, a tombstone row
+ * that names a live node, or counts that disagree. */
+#include <string.h>
+
+#include "vg_alloc.h"
 #include "vg_hnsw_vtab.h"
-#include "vg_vector.h"
 
 typedef struct check {
     vg_hnsw_vtab *vt;
-    vg_hnsw_map levels; /* node rowid -> level */
+    uint32_t slots;
+    uint8_t *level;   /* by slot */
+    uint8_t *flags;   /* by slot */
+    int64_t *rowid;   /* by slot */
+    uint8_t *claimed; /* by slot: a rowid or tombstone row names it */
+    size_t live, tombs;
     int top;
-    char *problem; /* the first problem, sqlite3_mprintf'd */
+    char *problem;
 } check;
 
-static void report(check *c, sqlite3_int64 id, const char *what) {
-    if (!c->problem) c->problem = sqlite3_mprintf("hnsw_index %s: node %lld: %s", c->vt->name, (long long)id, what);
+/* Records the first problem: what (sqlite3_mprintf'd, taken over) prefixed with the table. */
+static void report(check *c, char *what) {
+    if (!c->problem) c->problem = sqlite3_mprintf("hnsw_index %s: %s", c->vt->name, what ? what : "damaged");
+    sqlite3_free(what);
 }
 
-static int check_nodes(check *c) {
+/* Reads every node row (pass 0: levels, flags, rowids; pass 1: each link against its target's level). */
+static int check_nodes(check *c, int pass) {
     sqlite3_stmt *s;
-    int rc = vg_hnsw_store_prepare(c->vt, "SELECT id, level, vector FROM \"%w\".\"%w_nodes\"", &s);
+    int rc = vg_hnsw_prepare(c->vt, "SELECT slot, data FROM \"%w\".\"%w_nodes\" ORDER BY slot", &s);
     if (rc != SQLITE_OK) return rc;
-    size_t bytes = (size_t)c->vt->params.dims * 4;
-    char err[VG_ERR_LEN];
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW && !c->problem) {
-        sqlite3_int64 id = sqlite3_column_int64(s, 0), level = sqlite3_column_int64(s, 1);
-        const void *blob = sqlite3_column_blob(s, 2);
-        size_t n = (size_t)sqlite3_column_bytes(s, 2);
-        if (level < 0 || level > VG_HNSW_MAX_LEVEL) {
-            report(c, id, "bad level (outside 0..16)");
-        } else if (n != bytes) {
-            char *what = sqlite3_mprintf("vector has %lld bytes, %lld expected", (long long)n, (long long)bytes);
-            report(c, id, what ? what : "vector has the wrong length");
-            sqlite3_free(what);
-        } else if (vg_blob_decode(blob, n, NULL, err) != 0 || sqlite3_column_type(s, 2) != SQLITE_BLOB) {
-            report(c, id, "vector is not a float32 BLOB");
-        } else if (vg_hnsw_map_put(&c->levels, id, (uint32_t)level) != 0) {
-            rc = SQLITE_NOMEM;
+    int64_t expect = 0;
+    char err[VG_HNSW_ERR_LEN];
+    while (!c->problem && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        sqlite3_int64 slot = sqlite3_column_int64(s, 0);
+        if (slot != expect || slot >= (sqlite3_int64)c->slots) {
+            report(c, sqlite3_mprintf("node rows: slot %lld where slot %lld was expected", slot, (long long)expect));
             break;
         }
-        if (level > c->top) c->top = (int)level;
-    }
-    sqlite3_finalize(s);
-    return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
-}
-
-static void check_links(check *c, sqlite3_int64 id, const unsigned char *blob, size_t n) {
-    uint32_t level = vg_hnsw_map_get(&c->levels, id);
-    vg_hnsw_links_view view;
-    char err[200];
-    if (level == VG_HNSW_NO_SLOT) {
-        report(c, id, "has a neighbour row but no node row");
-        return;
-    }
-    if (vg_hnsw_links_parse(blob, n, (int)level, &c->vt->params, &view, err) != 0) {
-        report(c, id, err);
-        return;
-    }
-    for (int l = 0; l < view.levels; l++) {
-        for (int i = 0; i < view.count[l]; i++) {
-            sqlite3_int64 t = vg_hnsw_links_id(blob, view.offset[l], i);
-            uint32_t tl = vg_hnsw_map_get(&c->levels, t);
-            char *what = NULL;
-            if (t == id) what = sqlite3_mprintf("links to itself on level %d", l);
-            else if (tl == VG_HNSW_NO_SLOT) what = sqlite3_mprintf("dangling neighbour %lld on level %d", (long long)t, l);
-            else if ((int)tl < l) what = sqlite3_mprintf("links to node %lld on level %d, above its level %d", (long long)t, l, (int)tl);
-            if (what) report(c, id, what);
-            sqlite3_free(what);
+        expect++;
+        vg_hnsw_blob b;
+        const void *data = sqlite3_column_blob(s, 1);
+        size_t n = (size_t)sqlite3_column_bytes(s, 1);
+        if (sqlite3_column_type(s, 1) != SQLITE_BLOB) {
+            report(c, sqlite3_mprintf("node in slot %lld: its data is not a BLOB", slot));
+            break;
+        }
+        if (vg_hnsw_blob_parse(&c->vt->layout, data, n, (uint32_t)slot, c->slots, &b, err) != VG_HNSW_OK) {
+            report(c, sqlite3_mprintf("node in slot %lld: %s", slot, err));
+            break;
+        }
+        if (pass == 0) {
+            vg_hnsw_node *node = NULL;
+            vg_hnsw_rc r = vg_hnsw_node_from_blob(&c->vt->layout, &b, (uint32_t)slot, 0, c->vt->kernels, &node, err);
+            if (r == VG_HNSW_NOMEM) {
+                rc = SQLITE_NOMEM;
+                break;
+            }
+            if (r != VG_HNSW_OK) {
+                report(c, sqlite3_mprintf("node in slot %lld: %s", slot, err));
+                break;
+            }
+            vg_hnsw_node_free(node);
+            c->level[slot] = (uint8_t)b.level;
+            c->flags[slot] = (uint8_t)b.flags;
+            c->rowid[slot] = b.rowid;
+            if (b.level > c->top) c->top = b.level;
+            if (b.flags & VG_HNSW_NODE_TOMBSTONE) c->tombs++;
+            else c->live++;
+            continue;
+        }
+        const unsigned char *p = b.lists;
+        for (int l = 0; l <= b.level && !c->problem; l++) {
+            uint32_t count = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+            p += 4;
+            for (uint32_t i = 0; i < count; i++, p += 4) {
+                uint32_t t = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+                if (c->level[t] < l)
+                    report(c, sqlite3_mprintf("node in slot %lld links to slot %lld on level %d, above its level",
+                                              slot, (long long)t, l));
+            }
         }
     }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE && rc != SQLITE_OK) return vg_hnsw_sql_error(c->vt, rc);
+    if (!c->problem && pass == 0 && expect != (int64_t)c->slots)
+        report(c, sqlite3_mprintf("%lld node rows for %lld slots", (long long)expect, (long long)c->slots));
+    return rc == SQLITE_NOMEM ? rc : SQLITE_OK;
 }
 
-static int check_edges(check *c) {
+/* Reads a table of slots (rowids: id and slot; tombstones: slot) against the nodes. */
+static int check_claims(check *c, int rowids) {
     sqlite3_stmt *s;
-    int rc = vg_hnsw_store_prepare(c->vt, "SELECT id, neighbors FROM \"%w\".\"%w_edges\"", &s);
+    int rc = vg_hnsw_prepare(c->vt, rowids ? "SELECT slot, id FROM \"%w\".\"%w_rowids\""
+                                           : "SELECT slot FROM \"%w\".\"%w_tombstones\"",
+                             &s);
     if (rc != SQLITE_OK) return rc;
     size_t rows = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW && !c->problem) {
+    while (!c->problem && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        sqlite3_int64 slot = sqlite3_column_int64(s, 0);
         rows++;
-        check_links(c, sqlite3_column_int64(s, 0), sqlite3_column_blob(s, 1), (size_t)sqlite3_column_bytes(s, 1));
+        sqlite3_int64 id = rowids ? sqlite3_column_int64(s, 1) : 0;
+        if (sqlite3_column_type(s, 0) != SQLITE_INTEGER || slot < 0 || slot >= (sqlite3_int64)c->slots) {
+            report(c, rowids ? sqlite3_mprintf("rowids: rowid %lld names slot %lld, outside the slots", id, slot)
+                             : sqlite3_mprintf("tombstones: slot %lld is outside the slots", slot));
+            break;
+        }
+        int tomb = (c->flags[slot] & VG_HNSW_NODE_TOMBSTONE) != 0;
+        if (c->claimed[slot]) report(c, sqlite3_mprintf("slot %lld is named twice by the rowids and tombstones", slot));
+        else if (rowids && tomb) report(c, sqlite3_mprintf("rowids: rowid %lld names slot %lld, a tombstone", id, slot));
+        else if (rowids && c->rowid[slot] != id)
+            report(c, sqlite3_mprintf("rowids: rowid %lld names slot %lld, which holds rowid %lld", id, slot,
+                                      (long long)c->rowid[slot]));
+        else if (!rowids && !tomb) report(c, sqlite3_mprintf("tombstones: slot %lld holds a live node", slot));
+        c->claimed[slot] = 1;
     }
     sqlite3_finalize(s);
-    if (rc == SQLITE_DONE && rows != c->levels.count && !c->problem)
-        c->problem = sqlite3_mprintf("hnsw_index %s: %lld nodes but %lld neighbour rows", c->vt->name,
-                                     (long long)c->levels.count, (long long)rows);
-    return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return vg_hnsw_sql_error(c->vt, rc);
+    size_t want = rowids ? c->live : c->tombs;
+    if (!c->problem && rows != want)
+        report(c, sqlite3_mprintf(rowids ? "%lld rowid rows for %lld live nodes" : "%lld tombstone rows for %lld tombstones",
+                                  (long long)rows, (long long)want));
+    return SQLITE_OK;
 }
 
-static int check_entry(check *c) {
-    sqlite3_stmt *s;
-    int rc = vg_hnsw_store_prepare(c->vt, "SELECT value FROM \"%w\".\"%w_config\" WHERE key = 'entry'", &s);
+int vg_hnsw_check(vg_hnsw_vtab *vt, char **problem) {
+    *problem = NULL;
+    int rc = vg_hnsw_flush(vt);
     if (rc != SQLITE_OK) return rc;
-    rc = sqlite3_step(s);
-    int present = rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL;
-    sqlite3_int64 entry = present ? sqlite3_column_int64(s, 0) : 0;
-    sqlite3_finalize(s);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return rc;
-    uint32_t level = present ? vg_hnsw_map_get(&c->levels, entry) : VG_HNSW_NO_SLOT;
-    if (present != (c->levels.count > 0) || (present && (level == VG_HNSW_NO_SLOT || (int)level != c->top)))
-        report(c, entry, "the entry point is missing or not on the top level");
+    vg_hnsw_state st;
+    rc = vg_hnsw_config_read(vt, &st);
+    if (rc == SQLITE_CORRUPT_VTAB || rc == SQLITE_ERROR) {
+        /* _config's own damage is the finding */
+        *problem = sqlite3_mprintf("%s", vt->base.zErrMsg ? vt->base.zErrMsg : "hnsw_index: _config is damaged");
+        return *problem ? SQLITE_OK : SQLITE_NOMEM;
+    }
+    if (rc != SQLITE_OK) return rc;
+    check c = {vt, (uint32_t)st.slots, NULL, NULL, NULL, NULL, 0, 0, -1, NULL};
+    size_t n = c.slots ? c.slots : 1;
+    c.level = vg_calloc(n, 1);
+    c.flags = vg_calloc(n, 1);
+    c.rowid = vg_calloc(n, sizeof *c.rowid);
+    c.claimed = vg_calloc(n, 1);
+    if (!c.level || !c.flags || !c.rowid || !c.claimed) rc = SQLITE_NOMEM;
+    if (rc == SQLITE_OK) rc = check_nodes(&c, 0);
+    if (rc == SQLITE_OK && !c.problem) rc = check_nodes(&c, 1);
+    if (rc == SQLITE_OK && !c.problem && c.slots && c.level[st.entry] != c.top)
+        report(&c, sqlite3_mprintf("the entry point (slot %lld) is not on the top level %d", (long long)st.entry, c.top));
+    if (rc == SQLITE_OK && !c.problem) rc = check_claims(&c, 1);
+    if (rc == SQLITE_OK && !c.problem) rc = check_claims(&c, 0);
+    if (rc == SQLITE_OK && !c.problem && (size_t)st.live != c.live)
+        report(&c, sqlite3_mprintf("_config says %lld live rows, the nodes hold %lld", (long long)st.live, (long long)c.live));
+    vg_free(c.level);
+    vg_free(c.flags);
+    vg_free(c.rowid);
+    vg_free(c.claimed);
+    if (rc != SQLITE_OK) {
+        sqlite3_free(c.problem);
+        return rc;
+    }
+    *problem = c.problem;
     return SQLITE_OK;
 }
 
@@ -108,13 +171,8 @@ int vg_hnsw_integrity(sqlite3_vtab *tab, const char *schema, const char *name, i
     (void)schema;
     (void)name;
     (void)flags;
-    check c = {(vg_hnsw_vtab *)tab, {0}, -1, NULL};
-    /* inside a write transaction, the changes not yet flushed belong in what is checked */
-    int rc = vg_hnsw_store_flush(c.vt);
-    if (rc == SQLITE_OK) rc = check_nodes(&c);
-    if (rc == SQLITE_OK && !c.problem) rc = check_edges(&c);
-    if (rc == SQLITE_OK && !c.problem) rc = check_entry(&c);
-    vg_hnsw_map_free(&c.levels);
-    *err = c.problem;
+    vg_hnsw_vtab *vt = (vg_hnsw_vtab *)tab;
+    int rc = vt->view ? SQLITE_OK : vg_hnsw_refresh(vt);
+    if (rc == SQLITE_OK) rc = vg_hnsw_check(vt, err);
     return rc;
 }

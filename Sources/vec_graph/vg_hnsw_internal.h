@@ -204,9 +204,6 @@ static inline const uint32_t *vg_hnsw_list_at(vg_hnsw_view *v, const vg_hnsw_nod
 
 /* Distance between a query (with its squared norm, used by cosine) and a node. */
 double vg_hnsw_dist_query(const vg_hnsw_view *v, const float *q, float q_norm2, const vg_hnsw_node *n);
-/* The same between two raw vectors with their norms. */
-double vg_hnsw_dist_vectors(const vg_hnsw_params *p, const vg_kernels *k, const float *q, float qn, const float *x,
-                            float xn);
 float vg_hnsw_norm2(const vg_hnsw_view *v, const float *vec);
 
 /* From entry slot ep, greedy descent on level: the closest slot found, VG_HNSW_NO_SLOT on failure. */

@@ -1,10 +1,16 @@
-/* The hnsw_index module: create/connect/disconnect/destroy/rename, transactions and savepoints
- * (which drop the cached graph on rollback), shadow-table names, and its registration with the
- * module version the running SQLite understands. */
+/* The hnsw_index module: create/connect/disconnect/destroy/rename, transactions and savepoints, the
+ * change log written at commit, shadow-table names, and its registration with the module version
+ * the running SQLite understands.
+ *
+ * A write transaction changes private copies of nodes in this connection's view; they reach the
+ * shadow tables at each savepoint and before COMMIT (SQLite rolls the tables back by itself), and
+ * the shared store only once the COMMIT has succeeded. */
 #include <string.h>
 
+#include "vg_alloc.h"
 #include "vg_functions.h"
 #include "vg_hnsw_options.h"
+#include "vg_hnsw_registry.h"
 #include "vg_hnsw_vtab.h"
 
 static int set_error(char **err, int rc, const char *fmt, const char *detail) {
@@ -12,20 +18,39 @@ static int set_error(char **err, int rc, const char *fmt, const char *detail) {
     return rc;
 }
 
+/* Column names the table's own name must not take (its command column is named after it). */
+static int name_taken(const char *name) {
+    static const char *const columns[] = {"vector", "distance", "k", "ef_search", "allowed", "exact"};
+    for (size_t i = 0; i < sizeof columns / sizeof columns[0]; i++)
+        if (sqlite3_stricmp(name, columns[i]) == 0) return 1;
+    return 0;
+}
+
 static int init(sqlite3 *db, void *aux, int argc, const char *const *argv, sqlite3_vtab **out, char **err, int create) {
     vg_hnsw_params params;
     char msg[VG_HNSW_ERR_LEN];
     if (vg_hnsw_parse_options(argc - 3, argv + 3, &params, msg) != 0)
         return set_error(err, SQLITE_ERROR, "hnsw_index: %s", msg);
-    int rc = sqlite3_declare_vtab(db, "CREATE TABLE x(vector, distance, k HIDDEN, ef_search HIDDEN, allowed HIDDEN)");
+    if (name_taken(argv[2]))
+        return set_error(err, SQLITE_ERROR, "hnsw_index: a table cannot be named %s, which is one of its columns",
+                         argv[2]);
+    char *decl = sqlite3_mprintf("CREATE TABLE x(vector, distance, k HIDDEN, ef_search HIDDEN, allowed HIDDEN,"
+                                 " exact HIDDEN, \"%w\" HIDDEN)",
+                                 argv[2]);
+    if (!decl) return SQLITE_NOMEM;
+    int rc = sqlite3_declare_vtab(db, decl);
+    sqlite3_free(decl);
     if (rc != SQLITE_OK) return rc;
-    if (create && (rc = vg_hnsw_store_create(db, argv[1], argv[2])) != SQLITE_OK)
+    /* conflict clauses (OR REPLACE, OR IGNORE) are handled in xUpdate */
+    sqlite3_vtab_config(db, SQLITE_VTAB_CONSTRAINT_SUPPORT, 1);
+    if (create && (rc = vg_hnsw_shadow_create(db, argv[1], argv[2])) != SQLITE_OK)
         return set_error(err, rc, "hnsw_index: could not create the shadow tables: %s", sqlite3_errmsg(db));
     vg_hnsw_vtab *vt = sqlite3_malloc(sizeof *vt);
     if (!vt) return SQLITE_NOMEM;
     memset(vt, 0, sizeof *vt);
     vt->db = db;
     vt->params = params;
+    vg_hnsw_layout_init(&vt->layout, &params);
     vt->kernels = aux;
     vt->schema = sqlite3_mprintf("%s", argv[1]);
     vt->name = sqlite3_mprintf("%s", argv[2]);
@@ -49,65 +74,115 @@ static int hnsw_connect(sqlite3 *db, void *aux, int argc, const char *const *arg
 
 static int hnsw_disconnect(sqlite3_vtab *tab) {
     vg_hnsw_vtab *vt = (vg_hnsw_vtab *)tab;
-    vg_hnsw_store_finalize(vt);
-    vg_hnsw_store_invalidate(vt);
+    vg_hnsw_shadow_finalize(vt);
+    vg_hnsw_view_free(vt->view);
+    vg_hnsw_registry_release(vt->store);
     sqlite3_free(vt->schema);
     sqlite3_free(vt->name);
+    sqlite3_free(vt->base.zErrMsg);
     sqlite3_free(vt);
     return SQLITE_OK;
 }
 
 static int hnsw_destroy(sqlite3_vtab *tab) {
-    int rc = vg_hnsw_store_drop((vg_hnsw_vtab *)tab);
+    int rc = vg_hnsw_shadow_drop((vg_hnsw_vtab *)tab);
     if (rc == SQLITE_OK) hnsw_disconnect(tab);
     return rc;
 }
 
 static int hnsw_rename(sqlite3_vtab *tab, const char *new_name) {
-    return vg_hnsw_store_rename((vg_hnsw_vtab *)tab, new_name);
+    return vg_hnsw_shadow_rename((vg_hnsw_vtab *)tab, new_name);
 }
 
 static int hnsw_begin(sqlite3_vtab *tab) {
-    ((vg_hnsw_vtab *)tab)->bumped = 0;
+    (void)tab;
     return SQLITE_OK;
 }
 
-/* COMMIT's first phase: the dirty lists go to the shadow tables, or the commit fails (and rolls
- * back) when a write broke the transaction. */
+/* A change log BLOB: the slots as little-endian uint32 (NULL when the list is replaced by "all"). */
+static int bind_slots(sqlite3_stmt *s, int col, const uint32_t *slots, size_t n, int all) {
+    if (all) return sqlite3_bind_null(s, col);
+    unsigned char *b = sqlite3_malloc64(n ? 4 * n : 1);
+    if (!b) return SQLITE_NOMEM;
+    for (size_t i = 0; i < n; i++)
+        for (int j = 0; j < 4; j++) b[4 * i + (size_t)j] = (unsigned char)(slots[i] >> (8 * j));
+    return sqlite3_bind_blob64(s, col, b, 4 * n, sqlite3_free);
+}
+
+/* The change log entry of this transaction's generation, and the oldest entry pruned. */
+static int write_change(vg_hnsw_vtab *vt) {
+    vg_hnsw_delta d;
+    vg_hnsw_view_delta(vt->view, &d);
+    int64_t gen = vg_hnsw_view_generation(vt->view) + 1;
+    sqlite3_stmt *s;
+    int rc = vg_hnsw_statement(vt, VG_HNSW_SQL_CHANGES_WRITE, &s);
+    if (rc != SQLITE_OK) return rc;
+    sqlite3_bind_int64(s, 1, gen);
+    rc = bind_slots(s, 2, d.slots, d.n, d.all);
+    if (rc == SQLITE_OK) rc = bind_slots(s, 3, d.content, d.n_content, d.all_content);
+    if (rc != SQLITE_OK) {
+        sqlite3_clear_bindings(s);
+        return rc;
+    }
+    rc = vg_hnsw_run(vt, s);
+    if (rc == SQLITE_OK && gen > VG_HNSW_CHANGES_KEPT) {
+        rc = vg_hnsw_statement(vt, VG_HNSW_SQL_CHANGES_PRUNE, &s);
+        if (rc == SQLITE_OK) {
+            sqlite3_bind_int64(s, 1, gen - VG_HNSW_CHANGES_KEPT);
+            rc = vg_hnsw_run(vt, s);
+        }
+    }
+    return rc;
+}
+
+/* COMMIT's first phase: the dirty nodes and the change log go to the shadow tables, or the commit
+ * fails (and rolls back) when a write broke the transaction. */
 static int hnsw_sync(sqlite3_vtab *tab) {
     vg_hnsw_vtab *vt = (vg_hnsw_vtab *)tab;
     if (vt->broken)
         return vg_hnsw_error(vt, SQLITE_ABORT, "%s: an earlier write of this transaction failed; it was rolled back",
                              vt->name);
-    return vg_hnsw_store_flush(vt);
+    if (!vt->in_txn || !vt->bumped) return SQLITE_OK;
+    int rc = vg_hnsw_flush(vt);
+    if (rc == SQLITE_OK) rc = write_change(vt);
+    if (rc != SQLITE_OK) vt->broken = 1;
+    return rc;
 }
 
+static void end_txn(vg_hnsw_vtab *vt, int committed) {
+    if (vt->view && vt->in_txn) vg_hnsw_view_txn_end(vt->view, committed && vt->bumped);
+    vt->in_txn = vt->bumped = vt->stale = vt->broken = 0;
+}
+
+/* The transaction is durable: its nodes go to the shared store. */
 static int hnsw_commit(sqlite3_vtab *tab) {
-    ((vg_hnsw_vtab *)tab)->bumped = 0;
+    end_txn((vg_hnsw_vtab *)tab, 1);
     return SQLITE_OK;
 }
 
-/* The shadow tables are rolled back by SQLite itself; the cached graph cannot be, so it goes, with
- * whatever it had not flushed (which belonged to what is being rolled back). */
+static int hnsw_rollback(sqlite3_vtab *tab) {
+    end_txn((vg_hnsw_vtab *)tab, 0);
+    return SQLITE_OK;
+}
+
+/* SQLite rolls the shadow tables back to the savepoint, whose state they held (flushed then); the
+ * private nodes changed since go, and the view takes slots and entry from the tables again. */
 static int hnsw_rollback_to(sqlite3_vtab *tab, int n) {
     (void)n;
     vg_hnsw_vtab *vt = (vg_hnsw_vtab *)tab;
-    vg_hnsw_store_invalidate(vt);
-    vt->bumped = vt->entry_moved = 0;
+    if (vt->in_txn) {
+        vg_hnsw_view_discard(vt->view);
+        vt->stale = 1;
+    }
+    vt->broken = 0;
     return SQLITE_OK;
 }
 
-/* A whole rollback also ends a transaction that a failed flush had broken. */
-static int hnsw_rollback(sqlite3_vtab *tab) {
-    ((vg_hnsw_vtab *)tab)->broken = 0;
-    return hnsw_rollback_to(tab, 0);
-}
-
-/* A savepoint (or a statement that may need undoing) begins: the tables must match the graph then,
- * since ROLLBACK TO restores them to this moment and the graph is reloaded from them. */
+/* A savepoint (or a statement that may need undoing) begins: the tables must match the view then. */
 static int hnsw_savepoint(sqlite3_vtab *tab, int n) {
     (void)n;
-    return vg_hnsw_store_flush((vg_hnsw_vtab *)tab);
+    vg_hnsw_vtab *vt = (vg_hnsw_vtab *)tab;
+    return vt->broken ? SQLITE_OK : vg_hnsw_flush(vt);
 }
 
 static int hnsw_release(sqlite3_vtab *tab, int n) {
@@ -118,7 +193,10 @@ static int hnsw_release(sqlite3_vtab *tab, int n) {
 
 #if SQLITE_VERSION_NUMBER >= 3026000
 static int hnsw_shadow_name(const char *suffix) {
-    return strcmp(suffix, "config") == 0 || strcmp(suffix, "nodes") == 0 || strcmp(suffix, "edges") == 0;
+    static const char *const names[] = {"config", "nodes", "rowids", "tombstones", "changes", "edges"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(suffix, names[i]) == 0) return 1;
+    return 0;
 }
 #endif
 

@@ -1,14 +1,15 @@
 /* hnsw_index's query side: xBestIndex picks one of four plans, the cursor runs it.
  *   KNN    vector MATCH :q with k = N (or, where SQLite passes it, ORDER BY distance LIMIT N), optional
- *          ef_search = N, allowed = <rowid list>, rowid IN (...) (SQLite >= 3.38): results computed
- *          in xFilter, ascending by distance.
- *   POINT  rowid = ?, read from {name}_nodes.
- *   SCAN   every row by rowid, read from {name}_nodes; distance is NULL.
+ *          ef_search = N, allowed = <rowid list>, rowid IN (...) (SQLite >= 3.38), exact = 1 (the true
+ *          top k by reading every vector): results computed in xFilter, ascending by distance.
+ *   POINT  rowid = ?, read from {name}_rowids and {name}_nodes.
+ *   SCAN   every row by rowid, read from {name}_rowids and {name}_nodes; distance is NULL.
  *   MISUSE k, ef_search or allowed without MATCH: xFilter says so (the plan is priced out of reach
  *          whenever a usable MATCH exists). */
 #include <stdlib.h>
 #include <string.h>
 
+#include "vg_alloc.h"
 #include "vg_hnsw_vtab.h"
 
 #ifndef SQLITE_INDEX_CONSTRAINT_LIMIT
@@ -27,6 +28,7 @@ enum {
     ROWID_OLD = 1 << 7,  /* a rowid filter on a SQLite without sqlite3_vtab_in: refuse it */
     HAS_LIMIT = 1 << 8,
     HAS_OFFSET = 1 << 9,
+    HAS_EXACT = 1 << 10,
 };
 
 /* SQLite from which sqlite3_vtab_in exists. */
@@ -41,13 +43,13 @@ typedef struct hnsw_cursor {
     sqlite3_stmt *stmt; /* SCAN and POINT */
     int stmt_row;       /* stmt is on a row */
     vg_hnsw_hit *hits;  /* KNN */
-    int n_hits, pos, k, ef;
+    int n_hits, pos, k, ef, exact;
     sqlite3_value *allowed; /* the allowed argument as given, returned by the hidden column */
 } hnsw_cursor;
 
 int vg_hnsw_best_index(sqlite3_vtab *tab, sqlite3_index_info *info) {
     (void)tab;
-    int match = -1, k = -1, ef = -1, allowed = -1, rowid = -1, limit = -1, offset = -1;
+    int match = -1, k = -1, ef = -1, allowed = -1, exact = -1, rowid = -1, limit = -1, offset = -1;
     for (int i = 0; i < info->nConstraint; i++) {
         const struct sqlite3_index_constraint *c = &info->aConstraint[i];
         if (!c->usable) continue;
@@ -56,6 +58,7 @@ int vg_hnsw_best_index(sqlite3_vtab *tab, sqlite3_index_info *info) {
         else if (op == SQLITE_INDEX_CONSTRAINT_EQ && col == VG_HNSW_COL_K && k < 0) k = i;
         else if (op == SQLITE_INDEX_CONSTRAINT_EQ && col == VG_HNSW_COL_EF && ef < 0) ef = i;
         else if (op == SQLITE_INDEX_CONSTRAINT_EQ && col == VG_HNSW_COL_ALLOWED && allowed < 0) allowed = i;
+        else if (op == SQLITE_INDEX_CONSTRAINT_EQ && col == VG_HNSW_COL_EXACT && exact < 0) exact = i;
         else if (op == SQLITE_INDEX_CONSTRAINT_EQ && col == -1 && rowid < 0) rowid = i;
         else if (op == SQLITE_INDEX_CONSTRAINT_LIMIT && limit < 0) limit = i;
         else if (op == SQLITE_INDEX_CONSTRAINT_OFFSET && offset < 0) offset = i;
@@ -66,8 +69,9 @@ int vg_hnsw_best_index(sqlite3_vtab *tab, sqlite3_index_info *info) {
         info->aConstraintUsage[match].omit = 1;
         const struct {
             int constraint, flag, omit;
-        } args[] = {{k, HAS_K, 1}, {ef, HAS_EF, 1}, {allowed, HAS_ALLOWED, 1}, {rowid, HAS_ROWID, 1},
-                    {limit, HAS_LIMIT, 0}, {offset, HAS_OFFSET, 0}};
+        } args[] = {{k, HAS_K, 1},           {ef, HAS_EF, 1},         {allowed, HAS_ALLOWED, 1},
+                    {exact, HAS_EXACT, 1},   {rowid, HAS_ROWID, 1},   {limit, HAS_LIMIT, 0},
+                    {offset, HAS_OFFSET, 0}};
         for (size_t i = 0; i < sizeof args / sizeof args[0]; i++) {
             if (args[i].constraint < 0) continue;
             info->aConstraintUsage[args[i].constraint].argvIndex = argv++;
@@ -93,7 +97,7 @@ int vg_hnsw_best_index(sqlite3_vtab *tab, sqlite3_index_info *info) {
         info->idxNum = plan;
         info->estimatedCost = 10.0;
         info->estimatedRows = 10;
-    } else if (k >= 0 || ef >= 0 || allowed >= 0) {
+    } else if (k >= 0 || ef >= 0 || allowed >= 0 || exact >= 0) {
         info->idxNum = PLAN_MISUSE;
         info->estimatedCost = 1e15;
     } else if (rowid >= 0) {
@@ -269,6 +273,93 @@ static int no_k_error(vg_hnsw_vtab *vt) {
                          vt->name, sqlite3_libversion());
 }
 
+/* The exact argument: 0 or 1. */
+static int read_flag(vg_hnsw_vtab *vt, sqlite3_value *value, int *out) {
+    sqlite3_int64 v = sqlite3_value_int64(value);
+    if (sqlite3_value_type(value) != SQLITE_INTEGER || (v != 0 && v != 1))
+        return vg_hnsw_error(vt, SQLITE_ERROR, "%s: exact must be 0 or 1", vt->name);
+    *out = (int)v;
+    return SQLITE_OK;
+}
+
+static int in_sorted(const uint32_t *list, size_t n, uint32_t slot) {
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (list[mid] < slot) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < n && list[lo] == slot;
+}
+
+static int compare_slots(const void *a, const void *b) {
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The distinct slots of the allowed rowids that the index holds: from the flat copy's map where it
+ * answers for the slot, else from {name}_rowids. */
+static int map_rowids(vg_hnsw_vtab *vt, const id_list *ids, const vg_hnsw_flat *flat, const uint32_t *skip,
+                      size_t n_skip, uint32_t **out, size_t *n_out) {
+    uint32_t *slots = vg_malloc((ids->n ? ids->n : 1) * sizeof *slots);
+    size_t n = 0;
+    int rc = slots ? SQLITE_OK : SQLITE_NOMEM;
+    for (size_t i = 0; rc == SQLITE_OK && i < ids->n; i++) {
+        uint32_t s = flat ? vg_hnsw_flat_find(flat, ids->ids[i]) : VG_HNSW_NO_SLOT;
+        int ask = !flat || (s == VG_HNSW_NO_SLOT ? n_skip > 0 : in_sorted(skip, n_skip, s));
+        if (ask) rc = vg_hnsw_rowid_slot(vt, ids->ids[i], &s);
+        if (rc == SQLITE_OK && s != VG_HNSW_NO_SLOT) slots[n++] = s;
+    }
+    if (rc == SQLITE_OK) {
+        qsort(slots, n, sizeof *slots, compare_slots);
+        size_t j = 0;
+        for (size_t i = 0; i < n; i++)
+            if (j == 0 || slots[j - 1] != slots[i]) slots[j++] = slots[i];
+        n = j;
+    }
+    if (rc != SQLITE_OK) {
+        vg_free(slots);
+        slots = NULL;
+        n = 0;
+    }
+    *out = slots;
+    *n_out = n;
+    return rc;
+}
+
+/* Allowed sets from this size on use the flat copy's rowid map (building it when there is room). */
+#define FLAT_MAP_FROM 64
+
+/* Runs the search: exact or approximate, over the allowed rows or all. */
+static int run_search(hnsw_cursor *c, const float *q, const id_list *filter) {
+    vg_hnsw_vtab *vt = table_of(c);
+    const vg_hnsw_flat *flat = NULL;
+    uint32_t *skip = NULL, *slots = NULL;
+    size_t n_skip = 0, n_slots = 0;
+    int rc = SQLITE_OK;
+    vg_hnsw_view_begin(vt->view);
+    if (c->exact || (filter && filter->n >= FLAT_MAP_FROM)) rc = vg_hnsw_flat_get(vt, &flat, &skip, &n_skip);
+    if (rc == SQLITE_OK && filter) rc = map_rowids(vt, filter, flat, skip, n_skip, &slots, &n_slots);
+    if (rc == SQLITE_OK && filter && n_slots == 0) {
+        c->n_hits = 0;
+    } else if (rc == SQLITE_OK && c->exact && !flat && n_slots > 0) {
+        /* no flat copy: the allowed rows one by one */
+        rc = vg_hnsw_engine_error(vt, vg_hnsw_search_exact(vt->view, NULL, NULL, 0, q, c->k, slots, n_slots, c->hits,
+                                                           &c->n_hits));
+    } else if (rc == SQLITE_OK && c->exact && !flat) {
+        rc = vg_hnsw_exact_scan(vt, q, c->k, NULL, 0, c->hits, &c->n_hits);
+    } else if (rc == SQLITE_OK && c->exact) {
+        rc = vg_hnsw_engine_error(vt, vg_hnsw_search_exact(vt->view, flat, skip, n_skip, q, c->k, slots, n_slots,
+                                                           c->hits, &c->n_hits));
+    } else if (rc == SQLITE_OK) {
+        rc = vg_hnsw_engine_error(vt, vg_hnsw_search(vt->view, q, c->k, c->ef, slots, n_slots, c->hits, &c->n_hits));
+    }
+    vg_hnsw_view_end(vt->view);
+    vg_free(skip);
+    vg_free(slots);
+    return rc;
+}
+
 static int filter_knn(hnsw_cursor *c, int plan, sqlite3_value **argv) {
     vg_hnsw_vtab *vt = table_of(c);
     if (plan & ROWID_OLD)
@@ -278,11 +369,11 @@ static int filter_knn(hnsw_cursor *c, int plan, sqlite3_value **argv) {
                              vt->name, sqlite3_libversion());
     sqlite3_value *query = argv[0], *allowed_arg = NULL, *rowid_arg = NULL;
     int at = 1, rc = SQLITE_OK, limit = 0, offset = 0;
-    c->k = 0;
-    c->ef = 0;
+    c->k = c->ef = c->exact = 0;
     if (plan & HAS_K) rc = read_count(vt, argv[at++], "k", &c->k);
     if (rc == SQLITE_OK && (plan & HAS_EF)) rc = read_count(vt, argv[at++], "ef_search", &c->ef);
     if (plan & HAS_ALLOWED) allowed_arg = argv[at++];
+    if (rc == SQLITE_OK && (plan & HAS_EXACT)) rc = read_flag(vt, argv[at++], &c->exact);
     if (plan & HAS_ROWID) rowid_arg = argv[at++];
     if (rc == SQLITE_OK && (plan & HAS_LIMIT)) limit = sqlite3_value_int(argv[at++]);
     if (rc == SQLITE_OK && (plan & HAS_OFFSET)) offset = sqlite3_value_int(argv[at++]);
@@ -305,19 +396,14 @@ static int filter_knn(hnsw_cursor *c, int plan, sqlite3_value **argv) {
     }
     if (rc == SQLITE_OK && rowid_arg) rc = parse_rowid_filter(vt, rowid_arg, plan & ROWID_IN, &rowids);
     if (rc == SQLITE_OK && allowed_arg && rowid_arg) intersect(&allowed, &rowids);
-    if (rc == SQLITE_OK) rc = vg_hnsw_store_graph(vt);
+    if (rc == SQLITE_OK) rc = vg_hnsw_refresh(vt);
     if (rc == SQLITE_OK) {
         c->hits = sqlite3_malloc64((size_t)c->k * sizeof *c->hits);
         if (!c->hits) rc = SQLITE_NOMEM;
     }
-    if (rc == SQLITE_OK) {
-        const id_list *filter = allowed_arg ? &allowed : rowid_arg ? &rowids : NULL;
-        /* an empty allowed set allows nothing (vg_hnsw_search reads a NULL list as no filter) */
-        vg_hnsw_rc r = filter && filter->n == 0 ? VG_HNSW_OK
-                       : vg_hnsw_search(vt->graph, q, c->k, c->ef, filter ? filter->ids : NULL,
-                                        filter ? filter->n : 0, c->hits, &c->n_hits);
-        if (r != VG_HNSW_OK) rc = SQLITE_NOMEM;
-    }
+    /* an empty index (or one of tombstones only) has nothing to search */
+    if (rc == SQLITE_OK && vt->state.live > 0)
+        rc = run_search(c, q, allowed_arg ? &allowed : rowid_arg ? &rowids : NULL);
     sqlite3_free(q);
     sqlite3_free(allowed.ids);
     sqlite3_free(rowids.ids);
@@ -336,14 +422,24 @@ int vg_hnsw_filter(sqlite3_vtab_cursor *cur, int idx_num, const char *idx_str, i
         return filter_knn(c, idx_num, argv);
     case PLAN_MISUSE:
         return vg_hnsw_error(vt, SQLITE_ERROR,
-                             "%s: k, ef_search and allowed only apply to a KNN query: add AND vector MATCH :query",
+                             "%s: k, ef_search, allowed and exact only apply to a KNN query: add AND vector MATCH "
+                             ":query",
                              vt->name);
     default: {
-        const char *sql = c->plan == PLAN_POINT ? "SELECT id, vector FROM \"%w\".\"%w_nodes\" WHERE id = ?1"
-                                                : "SELECT id, vector FROM \"%w\".\"%w_nodes\" ORDER BY id";
-        int rc = vg_hnsw_store_prepare(vt, sql, &c->stmt);
+        /* in this connection's write transaction, what it changed is in the tables first */
+        int rc = vg_hnsw_refresh(vt);
+        if (rc == SQLITE_OK) rc = vg_hnsw_flush(vt);
         if (rc != SQLITE_OK) return rc;
-        if (c->plan == PLAN_POINT) sqlite3_bind_value(c->stmt, 1, argv[0]);
+        char *sql = sqlite3_mprintf("SELECT r.id, substr(n.data, 13, ?1) FROM \"%w\".\"%w_rowids\" r"
+                                    " JOIN \"%w\".\"%w_nodes\" n ON n.slot = r.slot %s",
+                                    vt->schema, vt->name, vt->schema, vt->name,
+                                    c->plan == PLAN_POINT ? "WHERE r.id = ?2" : "ORDER BY r.id");
+        if (!sql) return SQLITE_NOMEM;
+        rc = sqlite3_prepare_v2(vt->db, sql, -1, &c->stmt, NULL);
+        sqlite3_free(sql);
+        if (rc != SQLITE_OK) return vg_hnsw_sql_error(vt, rc);
+        sqlite3_bind_int(c->stmt, 1, 4 * vt->params.dims);
+        if (c->plan == PLAN_POINT) sqlite3_bind_value(c->stmt, 2, argv[0]);
         return step(c);
     }
     }
@@ -363,6 +459,22 @@ int vg_hnsw_eof(sqlite3_vtab_cursor *cur) {
     return c->plan == PLAN_KNN ? c->pos >= c->n_hits : !c->stmt_row;
 }
 
+/* A KNN row's vector, as stored (the node BLOB's vector bytes). */
+static int result_vector(vg_hnsw_vtab *vt, uint32_t slot, sqlite3_context *ctx) {
+    sqlite3_stmt *s;
+    int rc = vg_hnsw_flush(vt);
+    if (rc == SQLITE_OK) rc = vg_hnsw_statement(vt, VG_HNSW_SQL_VECTOR_READ, &s);
+    if (rc != SQLITE_OK) return rc;
+    sqlite3_bind_int64(s, 1, slot);
+    sqlite3_bind_int(s, 2, 4 * vt->params.dims);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) sqlite3_result_value(ctx, sqlite3_column_value(s, 0));
+    else sqlite3_result_null(ctx);
+    rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : vg_hnsw_sql_error(vt, rc);
+    sqlite3_reset(s);
+    return rc;
+}
+
 int vg_hnsw_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col) {
     hnsw_cursor *c = (hnsw_cursor *)cur;
     if (c->plan != PLAN_KNN) {
@@ -371,7 +483,7 @@ int vg_hnsw_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col) {
     }
     switch (col) {
     case VG_HNSW_COL_VECTOR:
-        return vg_hnsw_store_result_vector(table_of(c), c->hits[c->pos].rowid, ctx);
+        return result_vector(table_of(c), c->hits[c->pos].slot, ctx);
     case VG_HNSW_COL_DISTANCE:
         sqlite3_result_double(ctx, c->hits[c->pos].distance);
         break;
@@ -381,8 +493,13 @@ int vg_hnsw_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col) {
     case VG_HNSW_COL_EF:
         sqlite3_result_int(ctx, c->ef);
         break;
-    default:
+    case VG_HNSW_COL_EXACT:
+        sqlite3_result_int(ctx, c->exact);
+        break;
+    case VG_HNSW_COL_ALLOWED:
         if (c->allowed) sqlite3_result_value(ctx, c->allowed);
+        break;
+    default:
         break;
     }
     return SQLITE_OK;

@@ -1,9 +1,11 @@
 /* The hnsw_index virtual table's state, shared by its SQLite-facing files: the module (lifecycle and
- * transactions), the shadow-table store, the query cursor and the integrity check. */
+ * transactions), the shadow tables, reading nodes, the query cursor, writes and commands, and the
+ * integrity check. */
 #ifndef VG_HNSW_VTAB_H
 #define VG_HNSW_VTAB_H
 
 #include "vg_hnsw_graph.h"
+#include "vg_hnsw_node.h"
 #include "vg_kernels.h"
 #include "vg_sqlite.h"
 
@@ -11,22 +13,47 @@
 #define VG_HNSW_MAX_K 100000
 /* ef_search when a query gives none: max(k, VG_HNSW_DEFAULT_EF). */
 #define VG_HNSW_DEFAULT_EF 64
+/* The storage format this version writes ({name}_config 'format'). */
+#define VG_HNSW_FORMAT 2
+/* How many change log entries {name}_changes keeps. */
+#define VG_HNSW_CHANGES_KEPT 256
 
-/* Columns, in declaration order; the rowid is the node id. */
-enum { VG_HNSW_COL_VECTOR, VG_HNSW_COL_DISTANCE, VG_HNSW_COL_K, VG_HNSW_COL_EF, VG_HNSW_COL_ALLOWED };
-
-/* The statements the store keeps prepared (see vg_hnsw_store_functions.c). */
+/* Columns, in declaration order; the rowid is the row's id. The last one, named like the table,
+ * takes commands (INSERT INTO t(t) VALUES ('optimize')), as FTS5's does. */
 enum {
-    VG_HNSW_SQL_GEN_READ,
+    VG_HNSW_COL_VECTOR,
+    VG_HNSW_COL_DISTANCE,
+    VG_HNSW_COL_K,
+    VG_HNSW_COL_EF,
+    VG_HNSW_COL_ALLOWED,
+    VG_HNSW_COL_EXACT,
+    VG_HNSW_COL_COMMAND
+};
+
+/* The statements the table keeps prepared (see vg_hnsw_shadow_functions.c). */
+enum {
+    VG_HNSW_SQL_CONFIG_READ,
+    VG_HNSW_SQL_CONFIG_WRITE,
     VG_HNSW_SQL_GEN_BUMP,
-    VG_HNSW_SQL_ENTRY_WRITE,
-    VG_HNSW_SQL_NODE_INSERT,
-    VG_HNSW_SQL_NODE_DELETE,
-    VG_HNSW_SQL_EDGES_WRITE,
-    VG_HNSW_SQL_EDGES_DELETE,
+    VG_HNSW_SQL_NODE_READ,
+    VG_HNSW_SQL_NODE_WRITE,
+    VG_HNSW_SQL_ROWID_READ,
+    VG_HNSW_SQL_ROWID_WRITE,
+    VG_HNSW_SQL_ROWID_DELETE,
+    VG_HNSW_SQL_TOMB_ADD,
+    VG_HNSW_SQL_TOMB_DELETE,
+    VG_HNSW_SQL_TOMB_PICK,
+    VG_HNSW_SQL_CHANGES_READ,
+    VG_HNSW_SQL_CHANGES_WRITE,
+    VG_HNSW_SQL_CHANGES_PRUNE,
     VG_HNSW_SQL_VECTOR_READ,
     VG_HNSW_SQL_COUNT
 };
+
+/* The committed state _config describes. */
+typedef struct vg_hnsw_state {
+    int64_t format, id, generation, slots, entry, live;
+} vg_hnsw_state;
 
 typedef struct vg_hnsw_vtab {
     sqlite3_vtab base;
@@ -35,48 +62,65 @@ typedef struct vg_hnsw_vtab {
     char *name;
     vg_hnsw_params params;
     const vg_kernels *kernels;
-    /* The graph as of generation `generation` of {name}_config, or NULL: loaded on first use, dropped
-     * on rollback, reloaded when another connection committed (the stored generation moved). */
-    vg_hnsw_graph *graph;
-    sqlite3_int64 generation;
-    int bumped;      /* this transaction already advanced the stored generation */
-    int entry_moved; /* the entry point changed since the last flush */
-    int broken;      /* a flush failed half-way: the transaction can only roll back */
+    vg_hnsw_store *store; /* shared through the registry; NULL until first used */
+    vg_hnsw_view *view;   /* this connection's */
+    vg_hnsw_state state;  /* as of the view's snapshot (inside a write transaction: its own) */
+    int in_txn;  /* a write transaction of this connection changed the index (the view holds it) */
+    int bumped;  /* ... and advanced _config's generation, which a ROLLBACK TO may undo */
+    int stale;   /* a ROLLBACK TO happened: the view takes slots and entry from the tables again */
+    int broken;  /* a write failed half-way: the transaction can only roll back */
+    vg_hnsw_layout layout;
+    int load_rc;                      /* the SQLite code of the last node read that failed */
+    char load_error[VG_HNSW_ERR_LEN + 64]; /* and why */
     sqlite3_stmt *stmt[VG_HNSW_SQL_COUNT];
 } vg_hnsw_vtab;
 
 /* Sets the table's error message (printf-style, prefixed "hnsw_index: ") and returns rc. */
 int vg_hnsw_error(vg_hnsw_vtab *vt, int rc, const char *fmt, ...);
+/* The SQLite code and message for an engine failure (a read's own message when it was one). */
+int vg_hnsw_engine_error(vg_hnsw_vtab *vt, vg_hnsw_rc rc);
 
-/* Shadow tables: create (with the initial config rows), drop, rename. */
-int vg_hnsw_store_create(sqlite3 *db, const char *schema, const char *name);
-int vg_hnsw_store_drop(vg_hnsw_vtab *vt);
-int vg_hnsw_store_rename(vg_hnsw_vtab *vt, const char *new_name);
+/* ---- shadow tables (vg_hnsw_shadow_functions.c) ---- */
+int vg_hnsw_shadow_create(sqlite3 *db, const char *schema, const char *name);
+int vg_hnsw_shadow_drop(vg_hnsw_vtab *vt);
+int vg_hnsw_shadow_rename(vg_hnsw_vtab *vt, const char *new_name);
 /* Finalizes the prepared statements (before a rename and on disconnect). */
-void vg_hnsw_store_finalize(vg_hnsw_vtab *vt);
-/* Drops the in-memory graph: the next use reloads it from the shadow tables. */
-void vg_hnsw_store_invalidate(vg_hnsw_vtab *vt);
-/* Makes vt->graph current (loading or reloading as needed). */
-int vg_hnsw_store_graph(vg_hnsw_vtab *vt);
-/* Advances the stored generation once per write transaction, before the first change. */
-int vg_hnsw_store_bump(vg_hnsw_vtab *vt);
-/* Writes a new node's row, or deletes a node's rows. */
-int vg_hnsw_store_insert_node(vg_hnsw_vtab *vt, sqlite3_int64 rowid, int level, const float *v);
-int vg_hnsw_store_delete_node(vg_hnsw_vtab *vt, sqlite3_int64 rowid);
-/* Writes the lists of every dirty node (once each, in rowid order) and the entry point if it moved,
- * then clears the dirty list. Called before the tables must match the graph: at a savepoint (so
- * ROLLBACK TO finds them as they were), before COMMIT, before PRAGMA integrity_check. */
-int vg_hnsw_store_flush(vg_hnsw_vtab *vt);
-/* The stored vector of rowid as a SQL result on ctx (NULL when absent). */
-int vg_hnsw_store_result_vector(vg_hnsw_vtab *vt, sqlite3_int64 rowid, sqlite3_context *ctx);
+void vg_hnsw_shadow_finalize(vg_hnsw_vtab *vt);
+/* The kept statement id, prepared on first use (reset, bindings cleared). */
+int vg_hnsw_statement(vg_hnsw_vtab *vt, int id, sqlite3_stmt **out);
+/* Steps a write statement to completion and resets it. */
+int vg_hnsw_run(vg_hnsw_vtab *vt, sqlite3_stmt *stmt);
 /* A statement on a shadow table ("%s" in fmt stands for the quoted schema and table prefix). */
-int vg_hnsw_store_prepare(vg_hnsw_vtab *vt, const char *sql_fmt, sqlite3_stmt **out);
+int vg_hnsw_prepare(vg_hnsw_vtab *vt, const char *sql_fmt, sqlite3_stmt **out);
+/* Copies SQLite's message for a failed shadow-table statement into the table's error. */
+int vg_hnsw_sql_error(vg_hnsw_vtab *vt, int rc);
+/* Reads _config into *st (checking every value). */
+int vg_hnsw_config_read(vg_hnsw_vtab *vt, vg_hnsw_state *st);
+int vg_hnsw_config_write(vg_hnsw_vtab *vt, const char *key, int64_t value, int is_null);
+/* The slot of rowid (VG_HNSW_NO_SLOT when the index has no such row). */
+int vg_hnsw_rowid_slot(vg_hnsw_vtab *vt, sqlite3_int64 rowid, uint32_t *slot);
+
+/* ---- reading (vg_hnsw_load_functions.c) ---- */
+/* The engine's source: one node BLOB by slot, checked. */
+vg_hnsw_source vg_hnsw_table_source(vg_hnsw_vtab *vt);
+/* Makes the view current for a statement: reads _config, joins the shared store, brings the store
+ * up to date from the change log. Inside this connection's write transaction the view is its own. */
+int vg_hnsw_refresh(vg_hnsw_vtab *vt);
+/* The flat copy for an exact search (building and offering it to the store when there is none and it
+ * fits the budget), with the slots it must not answer for; NULL with SQLITE_OK when there can be none. */
+int vg_hnsw_flat_get(vg_hnsw_vtab *vt, const vg_hnsw_flat **flat, uint32_t **skip, size_t *n_skip);
+/* The exact k nearest by reading every node row once (when no flat copy can be held). */
+int vg_hnsw_exact_scan(vg_hnsw_vtab *vt, const float *q, int k, const uint32_t *slots, size_t n_slots,
+                       vg_hnsw_hit *out, int *n_out);
+/* Writes the dirty nodes and _config's slots, entry and live count (before a savepoint, COMMIT, an
+ * integrity check, a scan of the tables). */
+int vg_hnsw_flush(vg_hnsw_vtab *vt);
 
 /* Reads a query or row vector (float32 BLOB or JSON text) into a sqlite3_malloc'd array of the
  * index's dimensions; what names the value in messages ("query vector", "vector"). */
 int vg_hnsw_read_vector(vg_hnsw_vtab *vt, sqlite3_value *value, const char *what, float **out);
 
-/* Query planning and the cursor (vg_hnsw_query_functions.c). */
+/* ---- query planning and the cursor (vg_hnsw_query_functions.c) ---- */
 int vg_hnsw_best_index(sqlite3_vtab *tab, sqlite3_index_info *info);
 int vg_hnsw_open(sqlite3_vtab *tab, sqlite3_vtab_cursor **out);
 int vg_hnsw_close(sqlite3_vtab_cursor *cur);
@@ -86,10 +130,18 @@ int vg_hnsw_eof(sqlite3_vtab_cursor *cur);
 int vg_hnsw_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col);
 int vg_hnsw_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *rowid);
 
-/* INSERT, UPDATE and DELETE (vg_hnsw_write_functions.c). */
+/* ---- INSERT, UPDATE, DELETE and commands (vg_hnsw_write_functions.c) ---- */
 int vg_hnsw_update(sqlite3_vtab *tab, int argc, sqlite3_value **argv, sqlite3_int64 *rowid);
+/* Starts this connection's write transaction on the index (advancing the generation once). */
+int vg_hnsw_write_begin(vg_hnsw_vtab *vt);
 
-/* PRAGMA integrity_check's hook, SQLite >= 3.44 (vg_hnsw_integrity_functions.c). */
+/* ---- 'optimize' (vg_hnsw_optimize_functions.c) ---- */
+int vg_hnsw_command_optimize(vg_hnsw_vtab *vt);
+
+/* ---- integrity (vg_hnsw_integrity_functions.c) ---- */
+/* Checks the shadow tables; *problem is the first damage found (sqlite3_malloc'd) or NULL. */
+int vg_hnsw_check(vg_hnsw_vtab *vt, char **problem);
+/* PRAGMA integrity_check's hook, SQLite >= 3.44. */
 int vg_hnsw_integrity(sqlite3_vtab *tab, const char *schema, const char *name, int flags, char **err);
 
 #endif

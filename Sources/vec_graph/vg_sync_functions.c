@@ -1,6 +1,8 @@
 /* vg_sync.h inside the extension: sqlite3_mutex. With SQLite built single-threaded
  * (SQLITE_THREADSAFE=0) sqlite3_mutex_alloc gives NULL and entering NULL is a no-op, which is right
  * there: only one thread may use SQLite at all. */
+#include <stddef.h>
+
 #include "vg_sync.h"
 #include "vg_sqlite.h"
 

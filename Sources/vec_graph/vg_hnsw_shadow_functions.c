@@ -1,0 +1,242 @@
+/* hnsw_index's shadow tables, written inside the user's transaction:
+ *   {name}_config(key PRIMARY KEY, value)     format (2), id (random: which index this is), generation
+ *                                             (advanced by every write transaction), slots, entry, live
+ *   {name}_nodes(slot INTEGER PRIMARY KEY, data)   one node BLOB per slot (vg_hnsw_node.h): rowid,
+ *                                             level, flags, vector, neighbour lists by slot
+ *   {name}_rowids(id INTEGER PRIMARY KEY, slot)    the live rows: rowid -> slot
+ *   {name}_tombstones(slot INTEGER PRIMARY KEY)    deleted nodes, whose slots later inserts take
+ *   {name}_changes(generation INTEGER PRIMARY KEY, slots, content)   what each of the last
+ *                                             VG_HNSW_CHANGES_KEPT generations changed, so a
+ *                                             connection's cache drops just those nodes
+ * A search reads one node row per node it touches; links are slots, so a node is one lookup away. */
+#include <stdarg.h>
+#include <string.h>
+
+#include "vg_hnsw_vtab.h"
+
+static const char *const statement_sql[VG_HNSW_SQL_COUNT] = {
+    [VG_HNSW_SQL_CONFIG_READ] = "SELECT key, value FROM \"%w\".\"%w_config\"",
+    [VG_HNSW_SQL_CONFIG_WRITE] = "INSERT OR REPLACE INTO \"%w\".\"%w_config\"(key, value) VALUES (?1, ?2)",
+    [VG_HNSW_SQL_GEN_BUMP] = "UPDATE \"%w\".\"%w_config\" SET value = value + 1 WHERE key = 'generation'",
+    [VG_HNSW_SQL_NODE_READ] = "SELECT data FROM \"%w\".\"%w_nodes\" WHERE slot = ?1",
+    [VG_HNSW_SQL_NODE_WRITE] = "INSERT OR REPLACE INTO \"%w\".\"%w_nodes\"(slot, data) VALUES (?1, ?2)",
+    [VG_HNSW_SQL_ROWID_READ] = "SELECT slot FROM \"%w\".\"%w_rowids\" WHERE id = ?1",
+    [VG_HNSW_SQL_ROWID_WRITE] = "INSERT OR REPLACE INTO \"%w\".\"%w_rowids\"(id, slot) VALUES (?1, ?2)",
+    [VG_HNSW_SQL_ROWID_DELETE] = "DELETE FROM \"%w\".\"%w_rowids\" WHERE id = ?1",
+    [VG_HNSW_SQL_TOMB_ADD] = "INSERT OR REPLACE INTO \"%w\".\"%w_tombstones\"(slot) VALUES (?1)",
+    [VG_HNSW_SQL_TOMB_DELETE] = "DELETE FROM \"%w\".\"%w_tombstones\" WHERE slot = ?1",
+    [VG_HNSW_SQL_TOMB_PICK] = "SELECT slot FROM \"%w\".\"%w_tombstones\" WHERE slot <> ?1 ORDER BY slot LIMIT 1",
+    [VG_HNSW_SQL_CHANGES_READ] = "SELECT generation, slots, content FROM \"%w\".\"%w_changes\" "
+                                 "WHERE generation > ?1 AND generation <= ?2 ORDER BY generation",
+    [VG_HNSW_SQL_CHANGES_WRITE] =
+        "INSERT OR REPLACE INTO \"%w\".\"%w_changes\"(generation, slots, content) VALUES (?1, ?2, ?3)",
+    [VG_HNSW_SQL_CHANGES_PRUNE] = "DELETE FROM \"%w\".\"%w_changes\" WHERE generation <= ?1",
+    [VG_HNSW_SQL_VECTOR_READ] = "SELECT substr(data, 13, ?2) FROM \"%w\".\"%w_nodes\" WHERE slot = ?1",
+};
+
+/* Every shadow table, and the one format 1 had besides (dropped and renamed with the others). */
+static const char *const shadow_suffix[] = {"config", "nodes", "rowids", "tombstones", "changes", "edges"};
+#define SHADOW_COUNT (sizeof shadow_suffix / sizeof shadow_suffix[0])
+
+int vg_hnsw_error(vg_hnsw_vtab *vt, int rc, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = sqlite3_vmprintf(fmt, ap);
+    va_end(ap);
+    sqlite3_free(vt->base.zErrMsg);
+    vt->base.zErrMsg = msg ? sqlite3_mprintf("hnsw_index: %s", msg) : NULL;
+    sqlite3_free(msg);
+    return rc;
+}
+
+int vg_hnsw_sql_error(vg_hnsw_vtab *vt, int rc) {
+    return vg_hnsw_error(vt, rc, "%s: %s", vt->name, sqlite3_errmsg(vt->db));
+}
+
+int vg_hnsw_engine_error(vg_hnsw_vtab *vt, vg_hnsw_rc rc) {
+    switch (rc) {
+    case VG_HNSW_OK: return SQLITE_OK;
+    case VG_HNSW_NOMEM: return SQLITE_NOMEM;
+    case VG_HNSW_IOERR: return vg_hnsw_error(vt, vt->load_rc ? vt->load_rc : SQLITE_ERROR, "%s: %s", vt->name, vt->load_error);
+    default:
+        return vg_hnsw_error(vt, SQLITE_CORRUPT_VTAB, "%s is damaged: %s (PRAGMA integrity_check reports more)",
+                             vt->name, vt->load_error[0] ? vt->load_error : "a link names a node above its level");
+    }
+}
+
+int vg_hnsw_prepare(vg_hnsw_vtab *vt, const char *sql_fmt, sqlite3_stmt **out) {
+    char *sql = sqlite3_mprintf(sql_fmt, vt->schema, vt->name);
+    if (!sql) return SQLITE_NOMEM;
+    int rc = sqlite3_prepare_v2(vt->db, sql, -1, out, NULL);
+    sqlite3_free(sql);
+    return rc == SQLITE_OK ? rc : vg_hnsw_sql_error(vt, rc);
+}
+
+int vg_hnsw_statement(vg_hnsw_vtab *vt, int id, sqlite3_stmt **out) {
+    if (!vt->stmt[id]) {
+        int rc = vg_hnsw_prepare(vt, statement_sql[id], &vt->stmt[id]);
+        if (rc != SQLITE_OK) return rc;
+    }
+    *out = vt->stmt[id];
+    return SQLITE_OK;
+}
+
+int vg_hnsw_run(vg_hnsw_vtab *vt, sqlite3_stmt *stmt) {
+    int rc = sqlite3_step(stmt);
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    return rc == SQLITE_DONE ? SQLITE_OK : vg_hnsw_sql_error(vt, sqlite3_errcode(vt->db));
+}
+
+void vg_hnsw_shadow_finalize(vg_hnsw_vtab *vt) {
+    for (int i = 0; i < VG_HNSW_SQL_COUNT; i++) {
+        sqlite3_finalize(vt->stmt[i]);
+        vt->stmt[i] = NULL;
+    }
+}
+
+int vg_hnsw_shadow_create(sqlite3 *db, const char *schema, const char *name) {
+    sqlite3_int64 id;
+    sqlite3_randomness((int)sizeof id, &id);
+    char *sql = sqlite3_mprintf(
+        "CREATE TABLE \"%w\".\"%w_config\"(key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
+        "INSERT INTO \"%w\".\"%w_config\"(key, value) VALUES ('format', %d), ('id', %lld), ('generation', 0),"
+        " ('slots', 0), ('entry', NULL), ('live', 0);"
+        "CREATE TABLE \"%w\".\"%w_nodes\"(slot INTEGER PRIMARY KEY, data BLOB NOT NULL);"
+        "CREATE TABLE \"%w\".\"%w_rowids\"(id INTEGER PRIMARY KEY, slot INTEGER NOT NULL);"
+        "CREATE TABLE \"%w\".\"%w_tombstones\"(slot INTEGER PRIMARY KEY);"
+        "CREATE TABLE \"%w\".\"%w_changes\"(generation INTEGER PRIMARY KEY, slots BLOB, content BLOB);",
+        schema, name, schema, name, VG_HNSW_FORMAT, (long long)id, schema, name, schema, name, schema, name, schema,
+        name);
+    if (!sql) return SQLITE_NOMEM;
+    int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+    sqlite3_free(sql);
+    return rc;
+}
+
+/* Whether schema holds a table named name_suffix (looked up with bound parameters). */
+static int shadow_exists(vg_hnsw_vtab *vt, const char *suffix, int *exists) {
+    char *sql = sqlite3_mprintf("SELECT 1 FROM \"%w\".sqlite_master WHERE type = 'table' AND name = ?1 || '_' || ?2",
+                                vt->schema);
+    sqlite3_stmt *s = NULL;
+    if (!sql) return SQLITE_NOMEM;
+    int rc = sqlite3_prepare_v2(vt->db, sql, -1, &s, NULL);
+    sqlite3_free(sql);
+    if (rc != SQLITE_OK) return vg_hnsw_sql_error(vt, rc);
+    sqlite3_bind_text(s, 1, vt->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, suffix, -1, SQLITE_STATIC);
+    rc = sqlite3_step(s);
+    *exists = rc == SQLITE_ROW;
+    rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : vg_hnsw_sql_error(vt, rc);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+int vg_hnsw_shadow_drop(vg_hnsw_vtab *vt) {
+    vg_hnsw_shadow_finalize(vt);
+    for (size_t i = 0; i < SHADOW_COUNT; i++) {
+        char *sql = sqlite3_mprintf("DROP TABLE IF EXISTS \"%w\".\"%w_%s\"", vt->schema, vt->name, shadow_suffix[i]);
+        if (!sql) return SQLITE_NOMEM;
+        int rc = sqlite3_exec(vt->db, sql, NULL, NULL, NULL);
+        sqlite3_free(sql);
+        if (rc != SQLITE_OK) return vg_hnsw_sql_error(vt, rc);
+    }
+    return SQLITE_OK;
+}
+
+int vg_hnsw_shadow_rename(vg_hnsw_vtab *vt, const char *new_name) {
+    vg_hnsw_shadow_finalize(vt);
+    for (size_t i = 0; i < SHADOW_COUNT; i++) {
+        int exists = 0, rc = shadow_exists(vt, shadow_suffix[i], &exists);
+        if (rc != SQLITE_OK) return rc;
+        if (!exists) continue;
+        char *sql = sqlite3_mprintf("ALTER TABLE \"%w\".\"%w_%s\" RENAME TO \"%w_%s\"", vt->schema, vt->name,
+                                    shadow_suffix[i], new_name, shadow_suffix[i]);
+        if (!sql) return SQLITE_NOMEM;
+        rc = sqlite3_exec(vt->db, sql, NULL, NULL, NULL);
+        sqlite3_free(sql);
+        if (rc != SQLITE_OK) return vg_hnsw_sql_error(vt, rc);
+    }
+    char *name = sqlite3_mprintf("%s", new_name);
+    if (!name) return SQLITE_NOMEM;
+    sqlite3_free(vt->name);
+    vt->name = name;
+    return SQLITE_OK;
+}
+
+static int damaged_config(vg_hnsw_vtab *vt, const char *key, const char *problem) {
+    return vg_hnsw_error(vt, SQLITE_CORRUPT_VTAB, "%s is damaged: %s_config: '%s' %s", vt->name, vt->name, key,
+                         problem);
+}
+
+int vg_hnsw_config_read(vg_hnsw_vtab *vt, vg_hnsw_state *st) {
+    static const char *const keys[] = {"format", "id", "generation", "slots", "entry", "live"};
+    int64_t *field[] = {&st->format, &st->id, &st->generation, &st->slots, &st->entry, &st->live};
+    int seen[6] = {0};
+    sqlite3_stmt *s;
+    int rc = vg_hnsw_statement(vt, VG_HNSW_SQL_CONFIG_READ, &s);
+    if (rc != SQLITE_OK) return rc;
+    st->entry = -1;
+    while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *key = (const char *)sqlite3_column_text(s, 0);
+        rc = SQLITE_OK;
+        for (int i = 0; key && i < 6; i++) {
+            if (strcmp(key, keys[i]) != 0) continue;
+            int type = sqlite3_column_type(s, 1);
+            if (type == SQLITE_INTEGER) *field[i] = sqlite3_column_int64(s, 1);
+            else if (!(i == 4 && type == SQLITE_NULL)) rc = damaged_config(vt, keys[i], "is not an integer");
+            seen[i] = 1;
+        }
+    }
+    sqlite3_reset(s);
+    if (rc == SQLITE_DONE) rc = SQLITE_OK;
+    else if (rc != SQLITE_OK && rc != SQLITE_CORRUPT_VTAB) return vg_hnsw_sql_error(vt, rc);
+    if (rc != SQLITE_OK) return rc;
+    if (seen[0] && st->format == 1)
+        return vg_hnsw_error(vt, SQLITE_ERROR,
+                             "%s was written by vec_graph 0.1 (storage format 1); this version reads format %d: "
+                             "rebuild the index from its vectors",
+                             vt->name, VG_HNSW_FORMAT);
+    for (int i = 0; i < 6; i++)
+        if (!seen[i]) return damaged_config(vt, keys[i], "is missing");
+    if (st->format != VG_HNSW_FORMAT) return damaged_config(vt, "format", "is not a format this version reads");
+    if (st->generation < 0) return damaged_config(vt, "generation", "is negative");
+    if (st->slots < 0 || st->slots >= (int64_t)VG_HNSW_NO_SLOT) return damaged_config(vt, "slots", "is out of range");
+    if (st->entry < -1 || st->entry >= st->slots || (st->entry < 0) != (st->slots == 0))
+        return damaged_config(vt, "entry", "does not name a slot");
+    if (st->live < 0 || st->live > st->slots) return damaged_config(vt, "live", "is out of range");
+    return SQLITE_OK;
+}
+
+int vg_hnsw_config_write(vg_hnsw_vtab *vt, const char *key, int64_t value, int is_null) {
+    sqlite3_stmt *s;
+    int rc = vg_hnsw_statement(vt, VG_HNSW_SQL_CONFIG_WRITE, &s);
+    if (rc != SQLITE_OK) return rc;
+    sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+    if (is_null) sqlite3_bind_null(s, 2);
+    else sqlite3_bind_int64(s, 2, value);
+    return vg_hnsw_run(vt, s);
+}
+
+int vg_hnsw_rowid_slot(vg_hnsw_vtab *vt, sqlite3_int64 rowid, uint32_t *slot) {
+    sqlite3_stmt *s;
+    int rc = vg_hnsw_statement(vt, VG_HNSW_SQL_ROWID_READ, &s);
+    if (rc != SQLITE_OK) return rc;
+    sqlite3_bind_int64(s, 1, rowid);
+    rc = sqlite3_step(s);
+    *slot = VG_HNSW_NO_SLOT;
+    if (rc == SQLITE_ROW) {
+        sqlite3_int64 v = sqlite3_column_int64(s, 0);
+        if (sqlite3_column_type(s, 0) != SQLITE_INTEGER || v < 0 || v >= (sqlite3_int64)vg_hnsw_view_slots(vt->view))
+            rc = vg_hnsw_error(vt, SQLITE_CORRUPT_VTAB, "%s is damaged: %s_rowids maps rowid %lld to no slot",
+                               vt->name, vt->name, (long long)rowid);
+        else {
+            *slot = (uint32_t)v;
+            rc = SQLITE_OK;
+        }
+    } else {
+        rc = rc == SQLITE_DONE ? SQLITE_OK : vg_hnsw_sql_error(vt, rc);
+    }
+    sqlite3_reset(s);
+    return rc;
+}
