@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Writes the generated hnsw_index fixtures, Fixtures/hnsw/knn_*.test and Fixtures/hnsw/filter.test:
-nearest neighbours through the index against exact brute force computed by numpy in float64.
+nearest neighbours through the index, and its exact search (exact = 1), against brute force computed
+by numpy in float64, also after deletes, updates, upserts (INSERT OR REPLACE, REPLACE INTO, INSERT OR
+IGNORE) and 'optimize'.
 
 Data: 200 vectors of 8 integer components in [-8, 8] (seeded). Squared L2 and dot products of such
 vectors are small integers, exact in float32 whatever the kernel's summation order. Cosine distances
@@ -76,6 +78,13 @@ def query_record(comment, sql, hits):
     return "\n".join(lines)
 
 
+def knn_records(comment, table, q, k, hits, extra=""):
+    """The graph search (ef_search = every row, so exact on this data) and exact = 1: the same rows."""
+    base = f"SELECT rowid, distance FROM {table} WHERE vector MATCH '{vec_json(q)}' AND k = {k}{extra}"
+    return [query_record(comment, f"{base} AND ef_search = {ROWS}", hits),
+            query_record(f"{comment}, exact = 1", f"{base} AND exact = 1", hits)]
+
+
 def insert_sql(table, data):
     rows = ", ".join(f"({i + 1}, '{vec_json(v)}')" for i, v in enumerate(data))
     return f"INSERT INTO {table}(rowid, vector) VALUES {rows}"
@@ -95,9 +104,7 @@ def knn_file(name, metric, rng):
     all_ids = np.arange(ROWS)
     for i in range(QUERIES):
         q, hits = draw_query(rng, name, data, all_ids, K)
-        sql = (f"SELECT rowid, distance FROM {table} WHERE vector MATCH '{vec_json(q)}' "
-               f"AND k = {K} AND ef_search = {ROWS}")
-        records.append(query_record(f"query {i}: the exact top {K}", sql, hits))
+        records += knn_records(f"query {i}: the exact top {K}", table, q, K, hits)
     # the same answers through the BLOB form of the query and the vg_distance_* functions
     q, hits = draw_query(rng, name, data, all_ids, 3)
     fn = {"l2": "vg_distance_l2", "cosine": "vg_distance_cosine", "ip": "vg_distance_ip"}[name]
@@ -106,25 +113,46 @@ def knn_file(name, metric, rng):
         f"SELECT rowid, {fn}(vector, vg_f32('{vec_json(q)}')) FROM {table} "
         f"WHERE vector MATCH vg_f32('{vec_json(q)}') AND k = 3 AND ef_search = {ROWS}",
         hits))
-    # delete every 4th row: the graph is repaired and stays exact
+    # delete every 4th row: deleted rows become tombstones, never returned
     records.append(f"statement ok\nDELETE FROM {table} WHERE rowid % 4 = 0")
     alive = np.array([i for i in range(ROWS) if (i + 1) % 4 != 0])
     records.append(f"query I nosort\nSELECT count(*) FROM {table}\n----\n{len(alive)}")
     for i in range(QUERIES // 2):
         q, hits = draw_query(rng, name, data, alive, K)
-        sql = (f"SELECT rowid, distance FROM {table} WHERE vector MATCH '{vec_json(q)}' "
-               f"AND k = {K} AND ef_search = {ROWS}")
-        records.append(query_record(f"after deleting every 4th row, query {i}", sql, hits))
-    # update moves rows: re-inserted with their new vectors
+        records += knn_records(f"after deleting every 4th row, query {i}", table, q, K, hits)
+    # update moves rows: each takes its new vector in its own slot
     moved = {5: data[9] + 0, 6: -data[6]}
     for rowid, v in moved.items():
         records.append(f"statement ok\nUPDATE {table} SET vector = '{vec_json(v)}' WHERE rowid = {rowid}")
         data[rowid - 1] = v
     for i in range(QUERIES // 2):
         q, hits = draw_query(rng, name, data, alive, K)
-        sql = (f"SELECT rowid, distance FROM {table} WHERE vector MATCH '{vec_json(q)}' "
-               f"AND k = {K} AND ef_search = {ROWS}")
-        records.append(query_record(f"after updating rows 5 and 6, query {i}", sql, hits))
+        records += knn_records(f"after updating rows 5 and 6, query {i}", table, q, K, hits)
+    records.append(f"query T nosort\nPRAGMA integrity_check\n----\nok")
+    # upserts: INSERT OR REPLACE and REPLACE INTO replace an existing row's vector (and add a new
+    # row, in a deleted row's slot), INSERT OR IGNORE keeps the existing row
+    replaced = {7: rng.integers(-8, 9, size=DIMS).astype(np.float64), 8: rng.integers(-8, 9, size=DIMS).astype(np.float64)}
+    replaced = {r: v if v.any() else v + 1 for r, v in replaced.items()}
+    ignored = rng.integers(-8, 9, size=DIMS).astype(np.float64) + 0.5
+    records.append(f"statement ok\nINSERT OR REPLACE INTO {table}(rowid, vector) VALUES (7, '{vec_json(replaced[7])}')")
+    records.append(f"statement ok\nREPLACE INTO {table}(rowid, vector) VALUES (8, '{vec_json(replaced[8])}')")
+    records.append(f"statement ok\nINSERT OR IGNORE INTO {table}(rowid, vector) VALUES (9, '{json.dumps(ignored.tolist())}')")
+    records.append(f"statement error hnsw_index: {table}: rowid 9 already exists\n"
+                   f"INSERT INTO {table}(rowid, vector) VALUES (9, '{json.dumps(ignored.tolist())}')")
+    for rowid, v in replaced.items():
+        data[rowid - 1] = v
+    # rowid 8 (index 7) had been deleted: REPLACE INTO inserted it again
+    alive = np.array(sorted(set(alive.tolist()) | {7}))
+    records.append(f"query I nosort\nSELECT count(*) FROM {table}\n----\n{len(alive)}")
+    for i in range(QUERIES // 2):
+        q, hits = draw_query(rng, name, data, alive, K)
+        records += knn_records(f"after the upserts, query {i}", table, q, K, hits)
+    # 'optimize' purges the tombstones and renumbers the slots: the same answers
+    records.append(f"statement ok\nINSERT INTO {table}({table}) VALUES ('optimize')")
+    records.append(f"query I nosort\nSELECT count(*) FROM {table}_tombstones\n----\n0")
+    for i in range(QUERIES // 2):
+        q, hits = draw_query(rng, name, data, alive, K)
+        records += knn_records(f"after optimize, query {i}", table, q, K, hits)
     records.append(f"query T nosort\nPRAGMA integrity_check\n----\nok")
     return "\n\n".join(records) + "\n"
 
@@ -151,6 +179,10 @@ def filter_file(rng):
             records.append(query_record(
                 f"lang {lang}, query {i}: allowed as group_concat text",
                 f"{base} AND allowed = (SELECT group_concat(id) FROM docs WHERE lang = '{lang}')", hits))
+            records.append(query_record(
+                f"lang {lang}, query {i}: allowed, exact = 1",
+                f"{base} AND exact = 1 AND allowed = (SELECT group_concat(id) FROM docs WHERE lang = '{lang}')",
+                hits))
             records.append(query_record(
                 f"lang {lang}, query {i}: rowid IN (subquery)",
                 f"{base} AND rowid IN (SELECT id FROM docs WHERE lang = '{lang}')", hits).replace(

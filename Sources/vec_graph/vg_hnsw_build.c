@@ -93,11 +93,19 @@ static void scratch_free(scratch *s) {
     vg_free(s->taken);
 }
 
-/* Links slot from host on level: appended when host has room, else in place of host's farthest link. */
-static int link_from(vg_hnsw_view *v, uint32_t host, uint32_t slot, int level) {
+/* Links slot from host on level: appended when host has room, else in place of host's farthest link,
+ * which is then *evicted (VG_HNSW_NO_SLOT when nothing was). */
+static int link_from(vg_hnsw_view *v, uint32_t host, uint32_t slot, int level, uint32_t *evicted) {
+    *evicted = VG_HNSW_NO_SLOT;
     vg_hnsw_node *h = vg_hnsw_get_mut(v, host);
-    if (!h || level > h->level) return h ? (vg_hnsw_view_fail(v, VG_HNSW_CORRUPT), -1) : -1;
+    if (!h) return -1;
+    if (level > h->level) {
+        vg_hnsw_view_fail(v, VG_HNSW_CORRUPT);
+        return -1;
+    }
     uint32_t *list = vg_hnsw_node_list(&v->L, h, level);
+    for (uint32_t i = 1; i <= list[0]; i++)
+        if (list[i] == slot) return 0;
     if (list[0] < (uint32_t)vg_hnsw_layout_cap(&v->L, level)) {
         list[1 + list[0]++] = slot;
         return 0;
@@ -112,6 +120,7 @@ static int link_from(vg_hnsw_view *v, uint32_t host, uint32_t slot, int level) {
             far = i;
         }
     }
+    *evicted = list[far];
     list[far] = slot;
     return 0;
 }
@@ -132,7 +141,7 @@ static int pick_host(vg_hnsw_view *v, const vg_hnsw_item *items, size_t n, int l
 }
 
 /* Whether one of slot's own neighbours on level, other than except, links back to it (1), not (0);
- * -1 on failure. */
+ * -1 on failure. A node with such a link is taken to be still reachable. */
 static int linked_back(vg_hnsw_view *v, uint32_t slot, int level, uint32_t except) {
     const vg_hnsw_node *n = vg_hnsw_get(v, slot);
     const uint32_t *list = n ? vg_hnsw_list_at(v, n, level) : NULL;
@@ -148,9 +157,10 @@ static int linked_back(vg_hnsw_view *v, uint32_t slot, int level, uint32_t excep
     return 0;
 }
 
-/* slot may have lost its last in-link on level: link it from the nearest of its own neighbours
- * (except one). */
-static int relink(vg_hnsw_view *v, uint32_t slot, int level, uint32_t except, scratch *sc) {
+/* slot may have lost its last in-link on level: links it from the nearest of its own neighbours
+ * (except one) with room, else from the nearest, whose farthest link is then *evicted. */
+static int relink(vg_hnsw_view *v, uint32_t slot, int level, uint32_t except, scratch *sc, uint32_t *evicted) {
+    *evicted = VG_HNSW_NO_SLOT;
     const vg_hnsw_node *n = vg_hnsw_get(v, slot);
     const uint32_t *list = n ? vg_hnsw_list_at(v, n, level) : NULL;
     if (!list) return -1;
@@ -164,11 +174,39 @@ static int relink(vg_hnsw_view *v, uint32_t slot, int level, uint32_t except, sc
     if (count == 0) return 0;
     sort_items(sc->items, count);
     uint32_t host;
-    return pick_host(v, sc->items, count, level, &host) == 0 ? link_from(v, host, slot, level) : -1;
+    return pick_host(v, sc->items, count, level, &host) == 0 ? link_from(v, host, slot, level, evicted) : -1;
 }
 
-/* Adds a link n -> s on level; when n's list is full, re-selects it from its links plus s. A node
- * dropped there is relinked when none of its own neighbours links back to it, lest nothing does. */
+/* How many orphans one change follows: those a list change dropped, and those each relink evicted. */
+#define ORPHANS 320
+
+/* The nodes in orphans (n of them) lost a link on level: each that no neighbour of its own links back
+ * to (but except) is linked again; a node a relink pushed out of a full list is checked in turn. */
+static int keep_reachable(vg_hnsw_view *v, uint32_t *orphans, size_t n, int level, uint32_t except, scratch *sc) {
+    for (size_t i = 0; i < n; i++) {
+        if (orphans[i] == except) continue;
+        int back = linked_back(v, orphans[i], level, except);
+        if (back < 0) return -1;
+        uint32_t evicted = VG_HNSW_NO_SLOT;
+        if (!back && relink(v, orphans[i], level, except, sc, &evicted) != 0) return -1;
+        if (evicted != VG_HNSW_NO_SLOT && n < ORPHANS) orphans[n++] = evicted;
+    }
+    return 0;
+}
+
+/* The slots of old (a list as it was) that list (as it is now) no longer holds, into out. */
+static size_t dropped_links(const uint32_t *old, const uint32_t *list, uint32_t *out, size_t room) {
+    size_t n = 0;
+    for (uint32_t i = 1; i <= old[0] && n < room; i++) {
+        int kept = 0;
+        for (uint32_t j = 1; j <= list[0] && !kept; j++) kept = list[j] == old[i];
+        if (!kept) out[n++] = old[i];
+    }
+    return n;
+}
+
+/* Adds a link n -> s on level; when n's list is full, re-selects it from its links plus s, and keeps
+ * the nodes dropped there reachable. */
 static int connect(vg_hnsw_view *v, uint32_t n, uint32_t s, int level, scratch *sc) {
     vg_hnsw_node *node = vg_hnsw_get_mut(v, n);
     if (!node) return -1;
@@ -182,6 +220,8 @@ static int connect(vg_hnsw_view *v, uint32_t n, uint32_t s, int level, scratch *
         list[1 + list[0]++] = s;
         return 0;
     }
+    uint32_t old[1 + 2 * 128], orphans[ORPHANS];
+    memcpy(old, list, (1 + (size_t)list[0]) * sizeof *old);
     vg_hnsw_item *items = sc->items;
     size_t m = 0;
     for (uint32_t i = 1; i <= list[0]; i++) {
@@ -194,18 +234,7 @@ static int connect(vg_hnsw_view *v, uint32_t n, uint32_t s, int level, scratch *
     items[m++] = (vg_hnsw_item){ds, s};
     sort_items(items, m);
     if (select_neighbors(v, items, m, cap, 0, list, sc->taken) != 0) return -1;
-    /* the dropped ones, moved past the first m items so relink can use the scratch from there */
-    size_t dropped = 0;
-    vg_hnsw_item *out = items + m;
-    for (size_t i = 0; i < m; i++)
-        if (!sc->taken[i]) out[dropped++] = items[i];
-    for (size_t i = 0; i < dropped; i++) {
-        int back = linked_back(v, out[i].slot, level, VG_HNSW_NO_SLOT);
-        if (back < 0) return -1;
-        scratch rest = {out + dropped, sc->taken + m, sc->cap - m - dropped};
-        if (!back && relink(v, out[i].slot, level, VG_HNSW_NO_SLOT, &rest) != 0) return -1;
-    }
-    return 0;
+    return keep_reachable(v, orphans, dropped_links(old, list, orphans, 256), level, VG_HNSW_NO_SLOT, sc);
 }
 
 /* Appends to items[n..] the slots of list not yet visited, marking them, with their distance to
@@ -224,12 +253,14 @@ static size_t add_candidates(vg_hnsw_view *v, uint32_t base, const uint32_t *lis
 
 /* p lost its link to x on level: re-selects p's list from its other links and x's links on this
  * level and above (all of which reach this level), topped up with the nearest the heuristic dropped
- * (hnswlib's keepPrunedConnections). */
+ * (hnswlib's keepPrunedConnections), and keeps what it dropped reachable. */
 static int repair(vg_hnsw_view *v, uint32_t p, uint32_t x, int level, scratch *sc) {
     vg_hnsw_node *pn = vg_hnsw_get_mut(v, p);
     const vg_hnsw_node *xn = pn ? vg_hnsw_get(v, x) : NULL;
     if (!xn || vg_hnsw_new_visit(v) != 0) return -1;
     uint32_t *list = vg_hnsw_node_list(&v->L, pn, level);
+    uint32_t old[1 + 2 * 128], orphans[ORPHANS];
+    memcpy(old, list, (1 + (size_t)list[0]) * sizeof *old);
     int cap = vg_hnsw_layout_cap(&v->L, level);
     v->visited[p] = v->visited[x] = v->epoch;
     size_t n = add_candidates(v, p, list, sc->items, 0);
@@ -237,17 +268,18 @@ static int repair(vg_hnsw_view *v, uint32_t p, uint32_t x, int level, scratch *s
         n = add_candidates(v, p, vg_hnsw_node_list(&v->L, xn, l), sc->items, n);
     if (n == (size_t)-1) return -1;
     sort_items(sc->items, n);
-    return select_neighbors(v, sc->items, n, cap, cap, list, sc->taken);
+    if (select_neighbors(v, sc->items, n, cap, cap, list, sc->taken) != 0) return -1;
+    return keep_reachable(v, orphans, dropped_links(old, list, orphans, 256), level, x, sc);
 }
 
 /* Unlinks the node in slot from its neighbourhood before its slot takes a new node: every neighbour
- * that links back to it is repaired, and a neighbour left with no in-link among its own neighbours is
- * relinked. (A node further away may still link to the slot: it then reaches the new node.) */
+ * that links back to it is repaired, and every neighbour is kept reachable without it. (A node
+ * further away may still link to the slot: it then reaches the new node.) */
 static int detach(vg_hnsw_view *v, uint32_t slot, scratch *sc) {
     const vg_hnsw_node *x = vg_hnsw_get(v, slot);
     if (!x) return -1;
     int level = x->level;
-    uint32_t around[1 + 2 * 128];
+    uint32_t around[1 + 2 * 128], orphans[ORPHANS];
     for (int l = 0; l <= level; l++) {
         x = vg_hnsw_get(v, slot);
         if (!x) return -1;
@@ -261,11 +293,9 @@ static int detach(vg_hnsw_view *v, uint32_t slot, scratch *sc) {
             for (uint32_t j = 1; j <= pl[0] && !links; j++) links = pl[j] == slot;
             if (links && repair(v, around[i], slot, l, sc) != 0) return -1;
         }
-        for (uint32_t i = 1; i <= around[0]; i++) {
-            int back = linked_back(v, around[i], l, slot);
-            if (back < 0) return -1;
-            if (!back && relink(v, around[i], l, slot, sc) != 0) return -1;
-        }
+        size_t n = 0;
+        for (uint32_t i = 1; i <= around[0] && n < 256; i++) orphans[n++] = around[i];
+        if (keep_reachable(v, orphans, n, l, slot, sc) != 0) return -1;
     }
     return 0;
 }
@@ -286,10 +316,14 @@ static int link_in(vg_hnsw_view *v, uint32_t slot, int level, uint32_t ep, int t
     for (int l = top; l > level; l--)
         if ((ep = vg_hnsw_greedy(v, q, qn, ep, l)) == VG_HNSW_NO_SLOT) return -1;
     for (int l = level < top ? level : top; l >= 0; l--) {
-        if (vg_hnsw_search_layer(v, q, qn, ep, v->p.ef_construction, l, NULL, slot) != 0) return -1;
+        if (vg_hnsw_search_layer(v, q, qn, ep, v->p.ef_construction, l, NULL, slot, 0) != 0) return -1;
         size_t n;
         const vg_hnsw_item *found = sorted_results(v, &n);
-        if (n == 0) continue; /* nothing live reachable on this level */
+        /* nothing live within reach on this level (only tombstones): link to them, lest the node be
+         * out of reach itself */
+        if (n == 0 && vg_hnsw_search_layer(v, q, qn, ep, v->p.ef_construction, l, NULL, slot, 1) != 0) return -1;
+        if (n == 0) found = sorted_results(v, &n);
+        if (n == 0) continue;
         ep = found[0].slot;
         /* the node's own list: reached again through the map, as the search may have read nodes */
         node = vg_hnsw_get_mut(v, slot);

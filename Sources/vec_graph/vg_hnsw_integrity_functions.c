@@ -111,12 +111,12 @@ static int check_claims(check *c, int rowids) {
             break;
         }
         int tomb = (c->flags[slot] & VG_HNSW_NODE_TOMBSTONE) != 0;
-        if (c->claimed[slot]) report(c, sqlite3_mprintf("slot %lld is named twice by the rowids and tombstones", slot));
+        if (!rowids && !tomb) report(c, sqlite3_mprintf("tombstones: slot %lld holds a live node", slot));
+        else if (c->claimed[slot]) report(c, sqlite3_mprintf("slot %lld is named twice by the rowids and tombstones", slot));
         else if (rowids && tomb) report(c, sqlite3_mprintf("rowids: rowid %lld names slot %lld, a tombstone", id, slot));
         else if (rowids && c->rowid[slot] != id)
             report(c, sqlite3_mprintf("rowids: rowid %lld names slot %lld, which holds rowid %lld", id, slot,
                                       (long long)c->rowid[slot]));
-        else if (!rowids && !tomb) report(c, sqlite3_mprintf("tombstones: slot %lld holds a live node", slot));
         c->claimed[slot] = 1;
     }
     sqlite3_finalize(s);

@@ -171,7 +171,7 @@ static int heal(vg_hnsw_view *v, vg_hnsw_node **nodes) {
                 float qn = nodes[y]->norm2;
                 uint32_t ep = v->entry;
                 for (int k = v->max_level; k > l && ep != VG_HNSW_NO_SLOT; k--) ep = vg_hnsw_greedy(v, q, qn, ep, k);
-                if (ep == VG_HNSW_NO_SLOT || vg_hnsw_search_layer(v, q, qn, ep, v->p.ef_construction, l, NULL, y) != 0) {
+                if (ep == VG_HNSW_NO_SLOT || vg_hnsw_search_layer(v, q, qn, ep, v->p.ef_construction, l, NULL, y, 0) != 0) {
                     rc = -1;
                     break;
                 }

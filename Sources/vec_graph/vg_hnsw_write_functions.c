@@ -150,7 +150,12 @@ static int command(vg_hnsw_vtab *vt, sqlite3_value *cmd) {
         char *problem = NULL;
         int rc = vg_hnsw_refresh(vt);
         if (rc == SQLITE_OK) rc = vg_hnsw_check(vt, &problem);
-        if (rc == SQLITE_OK && problem) rc = vg_hnsw_error(vt, SQLITE_CORRUPT_VTAB, "%s", problem);
+        if (rc == SQLITE_OK && problem) {
+            /* the finding is the message, as PRAGMA integrity_check prints it */
+            sqlite3_free(vt->base.zErrMsg);
+            vt->base.zErrMsg = problem;
+            return SQLITE_CORRUPT_VTAB;
+        }
         sqlite3_free(problem);
         return rc;
     }

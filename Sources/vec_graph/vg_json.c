@@ -133,14 +133,28 @@ size_t vg_json_size(size_t dims) {
 
 /* The shortest "%.<p>g" text (p = 1..9) that reads back as exactly x; 9 digits always do.
  * The decimal point is made '.' whatever the locale. Returns the length written to num. */
+/* Writes x in a locale-free form that reads back as x: %.Ng with the fewest digits N, or %.Nf with
+ * the fewest decimals N when that is shorter (10, not 1e+01). Returns the length. */
 static int shortest_float(float x, char num[32]) {
-    int len = 0;
+    char other[32];
+    int len = 0, other_len = 0;
     for (int p = 1; p <= 9; p++) {
         len = snprintf(num, 32, "%.*g", p, (double)x);
-        for (int j = 0; j < len; j++) {
+        for (int j = 0; j < len; j++)
             if (num[j] == ',') num[j] = '.';
-        }
         if ((float)number_value(num, (size_t)len) == x) break;
+    }
+    for (int d = 0; d <= 9 && fabsf(x) < 1e9f; d++) {
+        other_len = snprintf(other, sizeof other, "%.*f", d, (double)x);
+        for (int j = 0; j < other_len; j++)
+            if (other[j] == ',') other[j] = '.';
+        if ((float)number_value(other, (size_t)other_len) == x) {
+            if (other_len < len) {
+                memcpy(num, other, (size_t)other_len + 1);
+                len = other_len;
+            }
+            break;
+        }
     }
     return len;
 }
