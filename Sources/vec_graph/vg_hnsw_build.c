@@ -1,7 +1,8 @@
 /* HNSW graph changes over a view: insertion (Malkov & Yashunin, algorithm 1 with the
- * neighbour-selection heuristic of algorithm 4), into a new slot or into the slot of a tombstone (or
- * of an updated node), which is first unlinked from its neighbours (as hnswlib's updatePoint); the
- * tombstone of a deleted node; a node's new rowid. Every node changed goes private and dirty. */
+ * neighbour-selection heuristic of algorithm 4) into a new or a freed slot; the tombstone of a
+ * deleted node; a node's new rowid; and cleaning, which takes the links to a purge cycle's tombstones
+ * out of one node's lists (vg_hnsw_clean). Every change keeps the nodes it unlinks reachable where
+ * it can tell they may not be. Every node changed goes private and dirty. */
 #include <math.h>
 #include <string.h>
 
@@ -157,7 +158,7 @@ static int linked_back(vg_hnsw_view *v, uint32_t slot, int level, uint32_t excep
     return 0;
 }
 
-/* slot may have lost its last in-link on level: links it from the nearest of its own neighbours
+/* slot may have lost its last in-link on level: links it from the nearest of its own live neighbours
  * (except one) with room, else from the nearest, whose farthest link is then *evicted. */
 static int relink(vg_hnsw_view *v, uint32_t slot, int level, uint32_t except, scratch *sc, uint32_t *evicted) {
     *evicted = VG_HNSW_NO_SLOT;
@@ -166,7 +167,10 @@ static int relink(vg_hnsw_view *v, uint32_t slot, int level, uint32_t except, sc
     if (!list) return -1;
     size_t count = 0;
     for (uint32_t i = 1; i <= list[0]; i++) {
-        if (list[i] == except) continue;
+        /* a tombstone host would take the link with it when it is purged */
+        const vg_hnsw_node *h = list[i] == except ? NULL : vg_hnsw_get(v, list[i]);
+        if (list[i] != except && !h) return -1;
+        if (!h || (h->flags & VG_HNSW_NODE_TOMBSTONE)) continue;
         double d;
         if (node_dist(v, slot, list[i], &d) != 0) return -1;
         sc->items[count++] = (vg_hnsw_item){d, list[i]};
@@ -180,11 +184,16 @@ static int relink(vg_hnsw_view *v, uint32_t slot, int level, uint32_t except, sc
 /* How many orphans one change follows: those a list change dropped, and those each relink evicted. */
 #define ORPHANS 320
 
-/* The nodes in orphans (n of them) lost a link on level: each that no neighbour of its own links back
- * to (but except) is linked again; a node a relink pushed out of a full list is checked in turn. */
+/* The nodes in orphans (n of them) lost a link on level: each live one that no neighbour of its own
+ * links back to (but except) is linked again; a node a relink pushed out of a full list is checked in
+ * turn. */
 static int keep_reachable(vg_hnsw_view *v, uint32_t *orphans, size_t n, int level, uint32_t except, scratch *sc) {
     for (size_t i = 0; i < n; i++) {
         if (orphans[i] == except) continue;
+        /* a tombstone is never a result, and a purge must not find a new link to it */
+        const vg_hnsw_node *o = vg_hnsw_get(v, orphans[i]);
+        if (!o) return -1;
+        if (o->flags & VG_HNSW_NODE_TOMBSTONE) continue;
         int back = linked_back(v, orphans[i], level, except);
         if (back < 0) return -1;
         uint32_t evicted = VG_HNSW_NO_SLOT;
@@ -237,67 +246,81 @@ static int connect(vg_hnsw_view *v, uint32_t n, uint32_t s, int level, scratch *
     return keep_reachable(v, orphans, dropped_links(old, list, orphans, 256), level, VG_HNSW_NO_SLOT, sc);
 }
 
-/* Appends to items[n..] the slots of list not yet visited, marking them, with their distance to
- * base. Returns the new count, or (size_t)-1. */
-static size_t add_candidates(vg_hnsw_view *v, uint32_t base, const uint32_t *list, vg_hnsw_item *items, size_t n) {
-    for (uint32_t i = 1; i <= list[0]; i++) {
-        uint32_t c = list[i];
-        if (v->visited[c] == v->epoch) continue;
-        v->visited[c] = v->epoch;
-        double d;
-        if (node_dist(v, base, c, &d) != 0) return (size_t)-1;
-        items[n++] = (vg_hnsw_item){d, c};
+/* A tombstone of another purge cycle than the current one: its links are being taken out. */
+static int is_target(const vg_hnsw_node *n, uint16_t cycle, int all) {
+    return (n->flags & VG_HNSW_NODE_TOMBSTONE) && (all || n->cycle != cycle);
+}
+
+/* Gathers into items p's links on level that are not targets, and the nodes that are not targets
+ * behind its target links (breadth-first through targets, a bounded number of them), each with its
+ * distance to p. Returns the count, or (size_t)-1 on failure. */
+static size_t gather(vg_hnsw_view *v, uint32_t p, int level, uint16_t cycle, int all, scratch *sc) {
+    enum { THROUGH = 16 };
+    uint32_t queue[THROUGH + 1];
+    size_t n = 0, head = 0, tail = 0;
+    if (vg_hnsw_new_visit(v) != 0) return (size_t)-1;
+    v->visited[p] = v->epoch;
+    queue[tail++] = p;
+    while (head < tail) {
+        const vg_hnsw_node *at = vg_hnsw_get(v, queue[head++]);
+        if (!at) return (size_t)-1;
+        if (level > at->level) continue;
+        const uint32_t *list = vg_hnsw_node_list(&v->L, at, level);
+        for (uint32_t i = 1; i <= list[0] && n < sc->cap; i++) {
+            uint32_t t = list[i];
+            if (v->visited[t] == v->epoch) continue;
+            v->visited[t] = v->epoch;
+            const vg_hnsw_node *tn = vg_hnsw_get(v, t);
+            if (!tn) return (size_t)-1;
+            if (is_target(tn, cycle, all)) {
+                if (tail <= THROUGH) queue[tail++] = t;
+            } else if (tn->level >= level) {
+                double d;
+                if (node_dist(v, p, t, &d) != 0) return (size_t)-1;
+                sc->items[n++] = (vg_hnsw_item){d, t};
+            }
+        }
     }
     return n;
 }
 
-/* p lost its link to x on level: re-selects p's list from its other links and x's links on this
- * level and above (all of which reach this level), topped up with the nearest the heuristic dropped
- * (hnswlib's keepPrunedConnections), and keeps what it dropped reachable. */
-static int repair(vg_hnsw_view *v, uint32_t p, uint32_t x, int level, scratch *sc) {
-    vg_hnsw_node *pn = vg_hnsw_get_mut(v, p);
-    const vg_hnsw_node *xn = pn ? vg_hnsw_get(v, x) : NULL;
-    if (!xn || vg_hnsw_new_visit(v) != 0) return -1;
-    uint32_t *list = vg_hnsw_node_list(&v->L, pn, level);
-    uint32_t old[1 + 2 * 128], orphans[ORPHANS];
-    memcpy(old, list, (1 + (size_t)list[0]) * sizeof *old);
-    int cap = vg_hnsw_layout_cap(&v->L, level);
-    v->visited[p] = v->visited[x] = v->epoch;
-    size_t n = add_candidates(v, p, list, sc->items, 0);
-    for (int l = level; n != (size_t)-1 && l <= xn->level; l++)
-        n = add_candidates(v, p, vg_hnsw_node_list(&v->L, xn, l), sc->items, n);
-    if (n == (size_t)-1) return -1;
-    sort_items(sc->items, n);
-    if (select_neighbors(v, sc->items, n, cap, cap, list, sc->taken) != 0) return -1;
-    return keep_reachable(v, orphans, dropped_links(old, list, orphans, 256), level, x, sc);
-}
-
-/* Unlinks the node in slot from its neighbourhood before its slot takes a new node: every neighbour
- * that links back to it is repaired, and every neighbour is kept reachable without it. (A node
- * further away may still link to the slot: it then reaches the new node.) */
-static int detach(vg_hnsw_view *v, uint32_t slot, scratch *sc) {
-    const vg_hnsw_node *x = vg_hnsw_get(v, slot);
-    if (!x) return -1;
-    int level = x->level;
-    uint32_t around[1 + 2 * 128], orphans[ORPHANS];
-    for (int l = 0; l <= level; l++) {
-        x = vg_hnsw_get(v, slot);
-        if (!x) return -1;
-        const uint32_t *xl = vg_hnsw_node_list(&v->L, x, l);
-        memcpy(around, xl, (1 + (size_t)xl[0]) * sizeof *around);
-        for (uint32_t i = 1; i <= around[0]; i++) {
-            const vg_hnsw_node *p = vg_hnsw_get(v, around[i]);
-            const uint32_t *pl = p ? vg_hnsw_list_at(v, p, l) : NULL;
-            if (!pl) return -1;
-            int links = 0;
-            for (uint32_t j = 1; j <= pl[0] && !links; j++) links = pl[j] == slot;
-            if (links && repair(v, around[i], slot, l, sc) != 0) return -1;
+vg_hnsw_rc vg_hnsw_clean(vg_hnsw_view *v, uint32_t slot, uint16_t cycle, int all) {
+    const vg_hnsw_node *p = vg_hnsw_get(v, slot);
+    if (!p) return v->error;
+    scratch sc = {NULL, NULL, 0};
+    int rc = 0;
+    for (int l = 0; rc == 0 && l <= p->level; l++) {
+        const uint32_t *list = vg_hnsw_node_list(&v->L, p, l);
+        int has = 0;
+        for (uint32_t i = 1; i <= list[0] && !has && rc == 0; i++) {
+            const vg_hnsw_node *t = vg_hnsw_get(v, list[i]);
+            if (!t) rc = -1;
+            else has = is_target(t, cycle, all);
         }
-        size_t n = 0;
-        for (uint32_t i = 1; i <= around[0] && n < 256; i++) orphans[n++] = around[i];
-        if (keep_reachable(v, orphans, n, l, slot, sc) != 0) return -1;
+        if (rc != 0 || !has) continue;
+        if (!sc.items && scratch_init(v, &sc) != 0) break;
+        /* re-select the list from what it kept and what was behind the targets, topped up to its
+         * room with the nearest the heuristic dropped (hnswlib's keepPrunedConnections) */
+        uint32_t old[1 + 2 * 128], orphans[ORPHANS];
+        memcpy(old, list, (1 + (size_t)list[0]) * sizeof *old);
+        size_t n = gather(v, slot, l, cycle, all, &sc);
+        vg_hnsw_node *pn = n == (size_t)-1 ? NULL : vg_hnsw_get_mut(v, slot);
+        if (!pn) {
+            rc = -1;
+            break;
+        }
+        sort_items(sc.items, n);
+        int cap = vg_hnsw_layout_cap(&v->L, l);
+        uint32_t *mut = vg_hnsw_node_list(&v->L, pn, l);
+        if (select_neighbors(v, sc.items, n, cap, (int)old[0], mut, sc.taken) != 0) rc = -1;
+        /* what it dropped must stay reachable (the tombstones among it need not) */
+        if (rc == 0) rc = keep_reachable(v, orphans, dropped_links(old, mut, orphans, 256), l, VG_HNSW_NO_SLOT, &sc);
+        p = vg_hnsw_get(v, slot);
+        if (!p) rc = -1;
     }
-    return 0;
+    if (sc.items) scratch_free(&sc);
+    if (v->error != VG_HNSW_OK) return v->error;
+    return rc == 0 ? VG_HNSW_OK : VG_HNSW_NOMEM;
 }
 
 /* The best results of the last search_layer, nearest first (res is not searched again before use). */
@@ -316,14 +339,10 @@ static int link_in(vg_hnsw_view *v, uint32_t slot, int level, uint32_t ep, int t
     for (int l = top; l > level; l--)
         if ((ep = vg_hnsw_greedy(v, q, qn, ep, l)) == VG_HNSW_NO_SLOT) return -1;
     for (int l = level < top ? level : top; l >= 0; l--) {
-        if (vg_hnsw_search_layer(v, q, qn, ep, v->p.ef_construction, l, NULL, slot, 0) != 0) return -1;
+        if (vg_hnsw_search_layer(v, q, qn, ep, v->p.ef_construction, l, NULL, slot) != 0) return -1;
         size_t n;
         const vg_hnsw_item *found = sorted_results(v, &n);
-        /* nothing live within reach on this level (only tombstones): link to them, lest the node be
-         * out of reach itself */
-        if (n == 0 && vg_hnsw_search_layer(v, q, qn, ep, v->p.ef_construction, l, NULL, slot, 1) != 0) return -1;
-        if (n == 0) found = sorted_results(v, &n);
-        if (n == 0) continue;
+        if (n == 0) continue; /* nothing live within reach on this level */
         ep = found[0].slot;
         /* the node's own list: reached again through the map, as the search may have read nodes */
         node = vg_hnsw_get_mut(v, slot);
@@ -339,76 +358,44 @@ static int link_in(vg_hnsw_view *v, uint32_t slot, int level, uint32_t ep, int t
     return 0;
 }
 
-/* The entry to link a node in slot from: the graph's entry, or when slot is the entry itself, the
- * first neighbour on its highest level that has one. *top is that entry's level; VG_HNSW_NO_SLOT
- * when there is nothing to link to. */
-static uint32_t link_entry(vg_hnsw_view *v, uint32_t slot, int *top) {
-    if (v->entry != slot) {
-        const vg_hnsw_node *e = vg_hnsw_get(v, v->entry);
-        if (!e) return VG_HNSW_NO_SLOT;
-        *top = e->level;
-        return v->entry;
-    }
-    const vg_hnsw_node *x = vg_hnsw_get(v, slot);
-    for (int l = x ? x->level : -1; l >= 0; l--) {
-        const uint32_t *list = vg_hnsw_node_list(&v->L, x, l);
-        if (list[0]) {
-            *top = l;
-            return list[1];
-        }
-    }
-    return VG_HNSW_NO_SLOT;
-}
-
-vg_hnsw_rc vg_hnsw_insert(vg_hnsw_view *v, uint32_t slot, int64_t rowid, const float *vec) {
+vg_hnsw_rc vg_hnsw_insert(vg_hnsw_view *v, uint32_t slot, int64_t rowid, const float *vec, int alone) {
+    if (slot > v->n_slots) return VG_HNSW_CORRUPT;
     scratch sc;
-    if (slot > v->n_slots || scratch_init(v, &sc) != 0) return slot > v->n_slots ? VG_HNSW_CORRUPT : v->error;
-    int rc = 0, level, top = -1;
+    if (scratch_init(v, &sc) != 0) return v->error;
+    int level = vg_hnsw_level_for(&v->p, rowid), top = -1, rc = 0;
     uint32_t ep = VG_HNSW_NO_SLOT;
-    if (slot == v->n_slots) {
-        level = vg_hnsw_level_for(&v->p, rowid);
-        vg_hnsw_node *n = vg_hnsw_node_new(&v->L, level, slot);
-        if (!n) rc = (vg_hnsw_view_fail(v, VG_HNSW_NOMEM), -1);
-        if (rc == 0) {
-            v->n_slots++;
-            rc = vg_hnsw_view_put_new(v, n);
+    /* the entry point to link from (none when no live node is left: the new one takes over) */
+    if (v->entry != VG_HNSW_NO_SLOT && !alone) {
+        const vg_hnsw_node *e = vg_hnsw_get(v, v->entry);
+        if (e) {
+            ep = v->entry;
+            top = e->level;
         }
-        if (rc == 0 && v->entry != VG_HNSW_NO_SLOT) ep = link_entry(v, slot, &top);
-    } else {
-        const vg_hnsw_node *old = vg_hnsw_get(v, slot);
-        rc = old ? 0 : -1;
-        level = old ? old->level : 0;
-        if (rc == 0) ep = link_entry(v, slot, &top);
-        if (rc == 0 && v->error == VG_HNSW_OK) rc = detach(v, slot, &sc);
     }
-    vg_hnsw_node *n = rc == 0 && v->error == VG_HNSW_OK ? vg_hnsw_get_mut(v, slot) : NULL;
-    if (n && vg_hnsw_view_content_changed(v, slot) != 0) n = NULL;
+    vg_hnsw_node *n = v->error == VG_HNSW_OK ? vg_hnsw_node_new(&v->L, level, slot) : NULL;
+    if (!n && v->error == VG_HNSW_OK) vg_hnsw_view_fail(v, VG_HNSW_NOMEM);
     if (n) {
         memcpy(vg_hnsw_node_vec(n), vec, (size_t)v->p.dims * sizeof(float));
         n->rowid = rowid;
         n->norm2 = vg_hnsw_norm2(v, vec);
-        n->flags &= (uint8_t)~VG_HNSW_NODE_TOMBSTONE;
-        for (int l = 0; l <= n->level; l++) vg_hnsw_node_list(&v->L, n, l)[0] = 0;
-        if (v->entry == VG_HNSW_NO_SLOT) {
-            v->entry = slot;
-            v->max_level = level;
-        } else if (ep != VG_HNSW_NO_SLOT) {
-            rc = link_in(v, slot, level, ep, top, &sc);
-        }
-        if (rc == 0 && v->entry != slot && level > top) {
-            v->entry = slot;
-            v->max_level = level;
-        }
+        if (slot == v->n_slots) v->n_slots++;
+        if (vg_hnsw_view_put_new(v, n) != 0 || vg_hnsw_view_content_changed(v, slot) != 0) n = NULL;
+    }
+    if (n && ep != VG_HNSW_NO_SLOT) rc = link_in(v, slot, level, ep, top, &sc);
+    if (n && rc == 0 && (ep == VG_HNSW_NO_SLOT || level > top)) {
+        v->entry = slot;
+        v->max_level = level;
     }
     scratch_free(&sc);
     if (v->error != VG_HNSW_OK) return v->error;
     return n && rc == 0 ? VG_HNSW_OK : VG_HNSW_NOMEM;
 }
 
-vg_hnsw_rc vg_hnsw_tombstone(vg_hnsw_view *v, uint32_t slot) {
+vg_hnsw_rc vg_hnsw_tombstone(vg_hnsw_view *v, uint32_t slot, uint16_t cycle) {
     vg_hnsw_node *n = vg_hnsw_get_mut(v, slot);
     if (!n || vg_hnsw_view_content_changed(v, slot) != 0) return v->error;
     n->flags |= VG_HNSW_NODE_TOMBSTONE;
+    n->cycle = cycle;
     return VG_HNSW_OK;
 }
 

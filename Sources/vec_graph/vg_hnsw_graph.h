@@ -159,21 +159,29 @@ vg_hnsw_rc vg_hnsw_search_exact(vg_hnsw_view *v, const vg_hnsw_flat *flat, const
 
 /* ---- changes (vg_hnsw_build.c) ---- */
 
-/* Inserts rowid with vector v (dims finite floats, non-zero for cosine) into slot: a new slot (the
- * view's slot count) on the rowid's level, or a tombstone's (or an updated node's) slot, which keeps
- * its level: the old node is unlinked from its neighbours first. */
-vg_hnsw_rc vg_hnsw_insert(vg_hnsw_view *v, uint32_t slot, int64_t rowid, const float *vec);
-/* Turns the live node in slot into a tombstone. */
-vg_hnsw_rc vg_hnsw_tombstone(vg_hnsw_view *v, uint32_t slot);
+/* Inserts rowid with vector v (dims finite floats, non-zero for cosine) as a new node on the rowid's
+ * level in slot: the view's slot count (a new slot), or a freed one. alone: the index has no live
+ * node, so the new one becomes the entry point without links (tombstones are never linked to). */
+vg_hnsw_rc vg_hnsw_insert(vg_hnsw_view *v, uint32_t slot, int64_t rowid, const float *vec, int alone);
+/* Turns the live node in slot into a tombstone of purge cycle cycle (its low 16 bits). */
+vg_hnsw_rc vg_hnsw_tombstone(vg_hnsw_view *v, uint32_t slot, uint16_t cycle);
 /* Gives the node in slot a new rowid (UPDATE of the rowid alone). */
 vg_hnsw_rc vg_hnsw_set_rowid(vg_hnsw_view *v, uint32_t slot, int64_t rowid);
+/* Purging: takes the links to the targets, the tombstones of cycles other than cycle (every
+ * tombstone with all), out of the lists of the node in slot: each list that had one is re-selected
+ * from its other links and the nodes behind the targets. Once every node has been cleaned this way
+ * since a target was made, nothing links to it and its slot can be freed. */
+vg_hnsw_rc vg_hnsw_clean(vg_hnsw_view *v, uint32_t slot, uint16_t cycle, int all);
+/* Drops the view's node of a freed slot (nothing may link to it). */
+vg_hnsw_rc vg_hnsw_view_free_slot(vg_hnsw_view *v, uint32_t slot);
 
 /* ---- optimize (vg_hnsw_optimize.c) ---- */
 
-/* With every node of the view private (read them all first): unlinks every tombstone, relinks what
- * the entry point no longer reaches, and renumbers the live nodes 0..live-1 in slot order, so the
- * view ends with slots == live. Every node ends dirty. */
-vg_hnsw_rc vg_hnsw_optimize(vg_hnsw_view *v);
+/* With every node of the view private (read them all first; free lists the n_free freed slots,
+ * sorted, which hold no node): takes every tombstone out of every list, relinks what the entry point
+ * no longer reaches, and renumbers the live nodes 0..live-1 in slot order, so the view ends with
+ * slots == live. Every node ends dirty. */
+vg_hnsw_rc vg_hnsw_optimize(vg_hnsw_view *v, const uint32_t *free_slots, size_t n_free);
 
 /* ---- flat exact-search copy (vg_hnsw_flat.c) ---- */
 

@@ -1,11 +1,11 @@
 /* The integrity check of hnsw_index: PRAGMA integrity_check (SQLite >= 3.44 calls xIntegrity) and
  * INSERT INTO t(t) VALUES ('integrity-check') on every SQLite. It writes the dirty nodes first, then
  * reads the shadow tables directly, not any cache, and reports the first damage found: _config's
- * values, a node row missing or outside the slots, a node BLOB that does not parse (lengths, level,
- * flags, list counts, a link outside the slots or to itself, a vector that is not finite float32), a
- * link above the neighbour's level, an entry point missing or not on the top level, a rowid row that
- * names a tombstone or a node of another rowid, a live node without its rowid row, a tombstone row
- * that names a live node, or counts that disagree. */
+ * values, a node row outside the slots, a node BLOB that does not parse (lengths, level, flags, list
+ * counts, a link outside the slots or to itself, a vector that is not finite float32), a link to a
+ * freed slot or above the neighbour's level, an entry point missing or not on the top level, a rowid
+ * row that names a tombstone or a node of another rowid, a live node without its rowid row, a
+ * tombstone row that names a live node, a freed slot that holds a node, or counts that disagree. */
 #include <string.h>
 
 #include "vg_alloc.h"
@@ -17,8 +17,9 @@ typedef struct check {
     uint8_t *level;   /* by slot */
     uint8_t *flags;   /* by slot */
     int64_t *rowid;   /* by slot */
-    uint8_t *claimed; /* by slot: a rowid or tombstone row names it */
-    size_t live, tombs;
+    uint8_t *claimed; /* by slot: a rowid, tombstone or free row names it */
+    uint8_t *present; /* by slot: it has a node row */
+    size_t live, tombs, rows;
     int top;
     char *problem;
 } check;
@@ -34,15 +35,15 @@ static int check_nodes(check *c, int pass) {
     sqlite3_stmt *s;
     int rc = vg_hnsw_prepare(c->vt, "SELECT slot, data FROM \"%w\".\"%w_nodes\" ORDER BY slot", &s);
     if (rc != SQLITE_OK) return rc;
-    int64_t expect = 0;
+    sqlite3_int64 last = -1;
     char err[VG_HNSW_ERR_LEN];
     while (!c->problem && (rc = sqlite3_step(s)) == SQLITE_ROW) {
         sqlite3_int64 slot = sqlite3_column_int64(s, 0);
-        if (slot != expect || slot >= (sqlite3_int64)c->slots) {
-            report(c, sqlite3_mprintf("node rows: slot %lld where slot %lld was expected", slot, (long long)expect));
+        if (slot <= last || slot < 0 || slot >= (sqlite3_int64)c->slots) {
+            report(c, sqlite3_mprintf("a node row in slot %lld, of %lld slots", slot, (long long)c->slots));
             break;
         }
-        expect++;
+        last = slot;
         vg_hnsw_blob b;
         const void *data = sqlite3_column_blob(s, 1);
         size_t n = (size_t)sqlite3_column_bytes(s, 1);
@@ -66,6 +67,8 @@ static int check_nodes(check *c, int pass) {
                 break;
             }
             vg_hnsw_node_free(node);
+            c->present[slot] = 1;
+            c->rows++;
             c->level[slot] = (uint8_t)b.level;
             c->flags[slot] = (uint8_t)b.flags;
             c->rowid[slot] = b.rowid;
@@ -80,7 +83,10 @@ static int check_nodes(check *c, int pass) {
             p += 4;
             for (uint32_t i = 0; i < count; i++, p += 4) {
                 uint32_t t = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-                if (c->level[t] < l)
+                if (!c->present[t])
+                    report(c, sqlite3_mprintf("node in slot %lld links to slot %lld, which holds no node", slot,
+                                              (long long)t));
+                else if (c->level[t] < l)
                     report(c, sqlite3_mprintf("node in slot %lld links to slot %lld on level %d, above its level",
                                               slot, (long long)t, l));
             }
@@ -88,17 +94,20 @@ static int check_nodes(check *c, int pass) {
     }
     sqlite3_finalize(s);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE && rc != SQLITE_OK) return vg_hnsw_sql_error(c->vt, rc);
-    if (!c->problem && pass == 0 && expect != (int64_t)c->slots)
-        report(c, sqlite3_mprintf("%lld node rows for %lld slots", (long long)expect, (long long)c->slots));
+
     return rc == SQLITE_NOMEM ? rc : SQLITE_OK;
 }
 
-/* Reads a table of slots (rowids: id and slot; tombstones: slot) against the nodes. */
-static int check_claims(check *c, int rowids) {
+enum { CLAIM_ROWIDS, CLAIM_TOMBSTONES, CLAIM_FREE };
+
+/* Reads a table of slots (rowids: id and slot; tombstones, free: slot) against the nodes. */
+static int check_claims(check *c, int which) {
+    static const char *const sql[] = {"SELECT slot, id FROM \"%w\".\"%w_rowids\"",
+                                      "SELECT slot FROM \"%w\".\"%w_tombstones\"",
+                                      "SELECT slot FROM \"%w\".\"%w_free\""};
+    int rowids = which == CLAIM_ROWIDS;
     sqlite3_stmt *s;
-    int rc = vg_hnsw_prepare(c->vt, rowids ? "SELECT slot, id FROM \"%w\".\"%w_rowids\""
-                                           : "SELECT slot FROM \"%w\".\"%w_tombstones\"",
-                             &s);
+    int rc = vg_hnsw_prepare(c->vt, sql[which], &s);
     if (rc != SQLITE_OK) return rc;
     size_t rows = 0;
     while (!c->problem && (rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -107,11 +116,14 @@ static int check_claims(check *c, int rowids) {
         sqlite3_int64 id = rowids ? sqlite3_column_int64(s, 1) : 0;
         if (sqlite3_column_type(s, 0) != SQLITE_INTEGER || slot < 0 || slot >= (sqlite3_int64)c->slots) {
             report(c, rowids ? sqlite3_mprintf("rowids: rowid %lld names slot %lld, outside the slots", id, slot)
-                             : sqlite3_mprintf("tombstones: slot %lld is outside the slots", slot));
+                             : sqlite3_mprintf("%s: slot %lld is outside the slots", which == CLAIM_FREE ? "free" : "tombstones", slot));
             break;
         }
         int tomb = (c->flags[slot] & VG_HNSW_NODE_TOMBSTONE) != 0;
-        if (!rowids && !tomb) report(c, sqlite3_mprintf("tombstones: slot %lld holds a live node", slot));
+        if (which == CLAIM_FREE && c->present[slot]) report(c, sqlite3_mprintf("free: slot %lld holds a node", slot));
+        else if (which != CLAIM_FREE && !c->present[slot])
+            report(c, sqlite3_mprintf("%s: slot %lld holds no node", rowids ? "rowids" : "tombstones", slot));
+        else if (which == CLAIM_TOMBSTONES && !tomb) report(c, sqlite3_mprintf("tombstones: slot %lld holds a live node", slot));
         else if (c->claimed[slot]) report(c, sqlite3_mprintf("slot %lld is named twice by the rowids and tombstones", slot));
         else if (rowids && tomb) report(c, sqlite3_mprintf("rowids: rowid %lld names slot %lld, a tombstone", id, slot));
         else if (rowids && c->rowid[slot] != id)
@@ -121,10 +133,10 @@ static int check_claims(check *c, int rowids) {
     }
     sqlite3_finalize(s);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) return vg_hnsw_sql_error(c->vt, rc);
-    size_t want = rowids ? c->live : c->tombs;
-    if (!c->problem && rows != want)
-        report(c, sqlite3_mprintf(rowids ? "%lld rowid rows for %lld live nodes" : "%lld tombstone rows for %lld tombstones",
-                                  (long long)rows, (long long)want));
+    static const char *const counts[] = {"%lld rowid rows for %lld live nodes", "%lld tombstone rows for %lld tombstones",
+                                         "%lld free rows for %lld slots without a node"};
+    size_t want = which == CLAIM_ROWIDS ? c->live : which == CLAIM_TOMBSTONES ? c->tombs : c->slots - c->rows;
+    if (!c->problem && rows != want) report(c, sqlite3_mprintf(counts[which], (long long)rows, (long long)want));
     return SQLITE_OK;
 }
 
@@ -140,25 +152,30 @@ int vg_hnsw_check(vg_hnsw_vtab *vt, char **problem) {
         return *problem ? SQLITE_OK : SQLITE_NOMEM;
     }
     if (rc != SQLITE_OK) return rc;
-    check c = {vt, (uint32_t)st.slots, NULL, NULL, NULL, NULL, 0, 0, -1, NULL};
+    check c = {vt, (uint32_t)st.slots, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, -1, NULL};
     size_t n = c.slots ? c.slots : 1;
     c.level = vg_calloc(n, 1);
     c.flags = vg_calloc(n, 1);
     c.rowid = vg_calloc(n, sizeof *c.rowid);
     c.claimed = vg_calloc(n, 1);
-    if (!c.level || !c.flags || !c.rowid || !c.claimed) rc = SQLITE_NOMEM;
+    c.present = vg_calloc(n, 1);
+    if (!c.level || !c.flags || !c.rowid || !c.claimed || !c.present) rc = SQLITE_NOMEM;
     if (rc == SQLITE_OK) rc = check_nodes(&c, 0);
     if (rc == SQLITE_OK && !c.problem) rc = check_nodes(&c, 1);
-    if (rc == SQLITE_OK && !c.problem && c.slots && c.level[st.entry] != c.top)
-        report(&c, sqlite3_mprintf("the entry point (slot %lld) is not on the top level %d", (long long)st.entry, c.top));
-    if (rc == SQLITE_OK && !c.problem) rc = check_claims(&c, 1);
-    if (rc == SQLITE_OK && !c.problem) rc = check_claims(&c, 0);
+    if (rc == SQLITE_OK && !c.problem && c.slots && (!c.present[st.entry] || c.level[st.entry] != c.top))
+        report(&c, sqlite3_mprintf("the entry point (slot %lld) is not a node on the top level %d", (long long)st.entry, c.top));
+    for (int which = CLAIM_ROWIDS; rc == SQLITE_OK && !c.problem && which <= CLAIM_FREE; which++)
+        rc = check_claims(&c, which);
+    if (rc == SQLITE_OK && !c.problem && (size_t)st.free != c.slots - c.rows)
+        report(&c, sqlite3_mprintf("_config says %lld free slots, %lld slots hold no node", (long long)st.free,
+                                   (long long)(c.slots - c.rows)));
     if (rc == SQLITE_OK && !c.problem && (size_t)st.live != c.live)
         report(&c, sqlite3_mprintf("_config says %lld live rows, the nodes hold %lld", (long long)st.live, (long long)c.live));
     vg_free(c.level);
     vg_free(c.flags);
     vg_free(c.rowid);
     vg_free(c.claimed);
+    vg_free(c.present);
     if (rc != SQLITE_OK) {
         sqlite3_free(c.problem);
         return rc;

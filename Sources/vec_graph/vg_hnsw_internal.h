@@ -209,10 +209,9 @@ float vg_hnsw_norm2(const vg_hnsw_view *v, const float *vec);
 /* From entry slot ep, greedy descent on level: the closest slot found, VG_HNSW_NO_SLOT on failure. */
 uint32_t vg_hnsw_greedy(vg_hnsw_view *v, const float *q, float qn, uint32_t ep, int level);
 /* Best-first search on level from ep, leaving the ef best results in v->res (a max-heap). Only live
- * nodes (and tombstones too, with tombstones set) other than skip (VG_HNSW_NO_SLOT: none) enter the
- * results, and with allowed (indexed by slot) only allowed ones; the walk crosses every node.
- * Returns 0, or -1 (v->error set). */
+ * nodes other than skip (VG_HNSW_NO_SLOT: none) enter the results, and with allowed (indexed by slot)
+ * only allowed ones; the walk crosses every node. Returns 0, or -1 (v->error set). */
 int vg_hnsw_search_layer(vg_hnsw_view *v, const float *q, float qn, uint32_t ep, int ef, int level,
-                         const unsigned char *allowed, uint32_t skip, int tombstones);
+                         const unsigned char *allowed, uint32_t skip);
 
 #endif

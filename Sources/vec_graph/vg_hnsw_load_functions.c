@@ -153,31 +153,35 @@ int vg_hnsw_refresh(vg_hnsw_vtab *vt) {
     return SQLITE_OK;
 }
 
-/* Visits every node row in slot order: visit(ctx, slot, node) for each. The rows must be exactly the
- * slots 0..slots-1. */
+/* Visits every node row in slot order: visit(ctx, slot, node) for each. Slots without a row are
+ * freed ones; the rows must be slots below the slot count, slots - free of them. */
 typedef int (*row_visitor)(void *ctx, uint32_t slot, vg_hnsw_node *node);
 
 static int each_row(vg_hnsw_vtab *vt, row_visitor visit, void *ctx) {
     sqlite3_stmt *s;
     int rc = vg_hnsw_prepare(vt, "SELECT slot, data FROM \"%w\".\"%w_nodes\" ORDER BY slot", &s);
     if (rc != SQLITE_OK) return rc;
-    uint32_t slots = vg_hnsw_view_slots(vt->view), next = 0;
+    uint32_t slots = vg_hnsw_view_slots(vt->view), rows = 0;
+    int64_t last = -1;
     int step_rc = SQLITE_DONE;
     while (rc == SQLITE_OK && (step_rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (sqlite3_column_int64(s, 0) != (sqlite3_int64)next || next >= slots) {
-            snprintf(vt->load_error, sizeof vt->load_error, "the node rows are not slots 0 to %u", slots - 1);
+        sqlite3_int64 slot = sqlite3_column_int64(s, 0);
+        if (slot <= last || slot >= (sqlite3_int64)slots) {
+            snprintf(vt->load_error, sizeof vt->load_error, "a node row in slot %lld, of %u slots", (long long)slot, slots);
             rc = vg_hnsw_engine_error(vt, VG_HNSW_CORRUPT);
             break;
         }
+        last = slot;
+        rows++;
         vg_hnsw_node *node;
-        vg_hnsw_rc r = node_of_row(vt, next, sqlite3_column_value(s, 1), &node);
-        if (r != VG_HNSW_OK) rc = vg_hnsw_engine_error(vt, r);
-        else rc = visit(ctx, next++, node);
+        vg_hnsw_rc r = node_of_row(vt, (uint32_t)slot, sqlite3_column_value(s, 1), &node);
+        rc = r != VG_HNSW_OK ? vg_hnsw_engine_error(vt, r) : visit(ctx, (uint32_t)slot, node);
     }
     if (rc == SQLITE_OK && step_rc != SQLITE_DONE) rc = vg_hnsw_sql_error(vt, step_rc);
     sqlite3_finalize(s);
-    if (rc == SQLITE_OK && next != slots) {
-        snprintf(vt->load_error, sizeof vt->load_error, "%u node rows for %u slots", next, slots);
+    if (rc == SQLITE_OK && (int64_t)rows != (int64_t)slots - vt->state.free) {
+        snprintf(vt->load_error, sizeof vt->load_error, "%u node rows for %u slots, %lld of them free", rows, slots,
+                 (long long)vt->state.free);
         rc = vg_hnsw_engine_error(vt, VG_HNSW_CORRUPT);
     }
     return rc;
@@ -303,7 +307,9 @@ int vg_hnsw_flush(vg_hnsw_vtab *vt) {
     uint32_t entry = vg_hnsw_view_entry(vt->view);
     if (rc == SQLITE_OK) rc = vg_hnsw_config_write(vt, "slots", vg_hnsw_view_slots(vt->view), 0);
     if (rc == SQLITE_OK) rc = vg_hnsw_config_write(vt, "entry", entry, entry == VG_HNSW_NO_SLOT);
-    if (rc == SQLITE_OK) rc = vg_hnsw_config_write(vt, "live", vt->state.live, 0);
+    static const char *const keys[] = {"live", "free", "cycle", "cursor"};
+    const int64_t values[] = {vt->state.live, vt->state.free, vt->state.cycle, vt->state.cursor};
+    for (int i = 0; rc == SQLITE_OK && i < 4; i++) rc = vg_hnsw_config_write(vt, keys[i], values[i], 0);
     if (rc == SQLITE_OK) {
         vg_hnsw_view_clean(vt->view);
     } else {

@@ -193,7 +193,7 @@ static int hnsw_release(sqlite3_vtab *tab, int n) {
 
 #if SQLITE_VERSION_NUMBER >= 3026000
 static int hnsw_shadow_name(const char *suffix) {
-    static const char *const names[] = {"config", "nodes", "rowids", "tombstones", "changes", "edges"};
+    static const char *const names[] = {"config", "nodes", "rowids", "tombstones", "free", "changes", "edges"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strcmp(suffix, names[i]) == 0) return 1;
     return 0;

@@ -71,8 +71,8 @@ vg_hnsw_rc vg_hnsw_blob_parse(const vg_hnsw_layout *L, const void *blob, size_t 
     out->flags = p[9];
     if (out->level > VG_HNSW_MAX_LEVEL)
         return corrupt(err, "level %lld is outside 0..%lld", out->level, VG_HNSW_MAX_LEVEL);
-    if ((out->flags & ~VG_HNSW_NODE_STORED_FLAGS) || p[10] || p[11])
-        return corrupt(err, "unknown flags %lld", out->flags, 0);
+    out->cycle = p[10] | p[11] << 8;
+    if (out->flags & ~VG_HNSW_NODE_STORED_FLAGS) return corrupt(err, "unknown flags %lld", out->flags, 0);
     out->vector = p + VG_HNSW_BLOB_VECTOR;
     out->lists = p + head;
     size_t at = head;
@@ -107,6 +107,7 @@ vg_hnsw_rc vg_hnsw_node_from_blob(const vg_hnsw_layout *L, const vg_hnsw_blob *b
     }
     n->rowid = b->rowid;
     n->flags = (uint8_t)b->flags;
+    n->cycle = (uint16_t)b->cycle;
     n->norm2 = cosine ? k->dot(v, v, (size_t)L->dims) : 0.0f;
     const unsigned char *p = b->lists;
     for (int l = 0; l <= b->level; l++) {
@@ -130,7 +131,8 @@ void vg_hnsw_node_encode(const vg_hnsw_layout *L, const vg_hnsw_node *n, unsigne
     for (int i = 0; i < 8; i++) out[i] = (unsigned char)(u >> (8 * i));
     out[8] = n->level;
     out[9] = (unsigned char)(n->flags & VG_HNSW_NODE_STORED_FLAGS);
-    out[10] = out[11] = 0;
+    out[10] = (unsigned char)(n->cycle & 0xff);
+    out[11] = (unsigned char)(n->cycle >> 8);
     vg_blob_encode(vg_hnsw_node_vec(n), (size_t)L->dims, out + VG_HNSW_BLOB_VECTOR);
     unsigned char *p = out + VG_HNSW_BLOB_VECTOR + (size_t)L->dims * 4;
     for (int l = 0; l <= n->level; l++) {

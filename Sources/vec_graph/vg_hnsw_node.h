@@ -5,8 +5,9 @@
  * for m slots). Links are node slots (dense numbers 0..slots-1), not rowids, so following one is an
  * array index. A node in the shared cache is never changed; a writer changes a private copy.
  *
- * The BLOB, all little-endian: int64 rowid, uint8 level, uint8 flags, 2 zero bytes, dims float32,
- * then for each level 0..level a uint32 count and that many uint32 slots. */
+ * The BLOB, all little-endian: int64 rowid, uint8 level, uint8 flags, uint16 cycle (a tombstone's
+ * purge cycle, see vg_hnsw_clean.c; 0 for a live node), dims float32, then for each level 0..level a
+ * uint32 count and that many uint32 slots. */
 #ifndef VG_HNSW_NODE_H
 #define VG_HNSW_NODE_H
 
@@ -31,7 +32,9 @@ typedef struct vg_hnsw_node {
     uint8_t level;
     uint8_t flags;
     uint8_t ref;    /* the shared cache's clock bit */
-    uint8_t pad_[5];
+    uint8_t pad_;
+    uint16_t cycle; /* a tombstone's purge cycle (low 16 bits) */
+    uint16_t pad2_;
 } vg_hnsw_node;
 
 /* Where things are inside a node for one index's parameters. */
@@ -70,7 +73,7 @@ void vg_hnsw_node_free(vg_hnsw_node *n);
 /* A checked BLOB: the rowid, level and flags, and where the vector and the lists are. */
 typedef struct vg_hnsw_blob {
     int64_t rowid;
-    int level, flags;
+    int level, flags, cycle;
     const unsigned char *vector; /* dims little-endian float32 */
     const unsigned char *lists;  /* the lists as stored */
 } vg_hnsw_blob;

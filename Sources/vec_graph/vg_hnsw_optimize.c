@@ -1,110 +1,32 @@
-/* 'optimize': with every node of a view private, purges the tombstones (each live node that links to
- * one re-selects its list from its live links and the live nodes behind the tombstones), relinks
- * every live node the entry point no longer reaches on a level, and renumbers the live nodes densely.
- * It reads the whole index, as FTS5's 'optimize' does; nothing else does. */
+/* 'optimize': with every node of a view private, purges the tombstones (vg_hnsw_clean on every node,
+ * with every tombstone a target), relinks every live node the entry point no longer reaches on a
+ * level, and renumbers the live nodes densely (tombstones and freed slots go). It reads the whole
+ * index, as FTS5's 'optimize' does; nothing else does. */
 #include <string.h>
 
 #include "vg_alloc.h"
 #include "vg_hnsw_internal.h"
 
-static int item_before(vg_hnsw_item a, vg_hnsw_item b) {
-    return a.d < b.d || (a.d == b.d && a.slot < b.slot);
-}
-
-static void sort_items(vg_hnsw_item *c, size_t n) {
-    for (size_t i = 1; i < n; i++) {
-        vg_hnsw_item x = c[i];
-        size_t j = i;
-        for (; j > 0 && item_before(x, c[j - 1]); j--) c[j] = c[j - 1];
-        c[j] = x;
+/* Every node of the view, private and dirty, in nodes[slot]; NULL for the n_free freed slots. */
+static int take_all(vg_hnsw_view *v, vg_hnsw_node **nodes, const uint32_t *free_slots, size_t n_free) {
+    size_t f = 0;
+    for (uint32_t s = 0; s < v->n_slots; s++) {
+        while (f < n_free && free_slots[f] < s) f++;
+        if (f < n_free && free_slots[f] == s) nodes[s] = NULL;
+        else if (!(nodes[s] = vg_hnsw_get_mut(v, s))) return -1;
     }
-}
-
-/* Every node of the view, private and dirty, in nodes[slot]. */
-static int take_all(vg_hnsw_view *v, vg_hnsw_node **nodes) {
-    for (uint32_t s = 0; s < v->n_slots; s++)
-        if (!(nodes[s] = vg_hnsw_get_mut(v, s))) return -1;
     return 0;
 }
 
+/* A slot that leaves: a tombstone, or freed. */
 static int is_tomb(vg_hnsw_node *const *nodes, uint32_t s) {
-    return (nodes[s]->flags & VG_HNSW_NODE_TOMBSTONE) != 0;
+    return !nodes[s] || (nodes[s]->flags & VG_HNSW_NODE_TOMBSTONE) != 0;
 }
 
-/* The heuristic of vg_hnsw_build.c on private nodes (kept here to read nodes[] directly). */
-static void select_kept(vg_hnsw_view *v, vg_hnsw_node *const *nodes, const vg_hnsw_item *c, size_t n, int cap,
-                        uint32_t *list, unsigned char *taken) {
-    uint32_t kept = 0;
-    memset(taken, 0, n);
-    for (size_t i = 0; i < n && kept < (uint32_t)cap; i++) {
-        int good = 1;
-        const vg_hnsw_node *ci = nodes[c[i].slot];
-        for (uint32_t j = 0; j < kept && good; j++)
-            good = vg_hnsw_dist_query(v, vg_hnsw_vec(ci), ci->norm2, nodes[list[1 + j]]) >= c[i].d;
-        if (good) {
-            list[1 + kept++] = c[i].slot;
-            taken[i] = 1;
-        }
-    }
-    for (size_t i = 0; i < n && kept < (uint32_t)cap; i++)
-        if (!taken[i]) list[1 + kept++] = c[i].slot;
-    list[0] = kept;
-}
-
-/* Gathers p's live candidates on level: its live links, and the live links of the tombstones it
- * reaches through tombstones (breadth-first, a bounded number of them). */
-static size_t gather(vg_hnsw_view *v, vg_hnsw_node *const *nodes, uint32_t p, int level, vg_hnsw_item *items,
-                     size_t room, uint32_t *queue, size_t queue_room) {
-    const vg_hnsw_node *pn = nodes[p];
-    size_t n = 0, head = 0, tail = 0;
-    v->epoch++;
-    if (v->epoch == 0) {
-        memset(v->visited, 0, v->visited_cap);
-        v->epoch = 1;
-    }
-    v->visited[p] = v->epoch;
-    queue[tail++] = p;
-    while (head < tail && n < room) {
-        const vg_hnsw_node *at = nodes[queue[head++]];
-        if (level > at->level) continue;
-        const uint32_t *list = vg_hnsw_node_list(&v->L, at, level);
-        for (uint32_t i = 1; i <= list[0] && n < room; i++) {
-            uint32_t t = list[i];
-            if (v->visited[t] == v->epoch) continue;
-            v->visited[t] = v->epoch;
-            if (is_tomb(nodes, t)) {
-                if (tail < queue_room) queue[tail++] = t;
-            } else if (nodes[t]->level >= level) {
-                items[n++] = (vg_hnsw_item){vg_hnsw_dist_query(v, vg_hnsw_vec(pn), pn->norm2, nodes[t]), t};
-            }
-        }
-    }
-    return n;
-}
-
-static int purge_links(vg_hnsw_view *v, vg_hnsw_node **nodes) {
-    size_t room = (size_t)(4 * v->L.m0), queue_room = 64;
-    vg_hnsw_item *items = vg_malloc(room * sizeof *items);
-    unsigned char *taken = vg_malloc(room);
-    uint32_t *queue = vg_malloc(queue_room * sizeof *queue);
-    int rc = items && taken && queue && vg_hnsw_new_visit(v) == 0 ? 0 : -1;
-    for (uint32_t p = 0; rc == 0 && p < v->n_slots; p++) {
-        if (is_tomb(nodes, p)) continue;
-        for (int l = 0; l <= nodes[p]->level; l++) {
-            uint32_t *list = vg_hnsw_node_list(&v->L, nodes[p], l);
-            int has_tomb = 0;
-            for (uint32_t i = 1; i <= list[0] && !has_tomb; i++) has_tomb = is_tomb(nodes, list[i]);
-            if (!has_tomb) continue;
-            size_t n = gather(v, nodes, p, l, items, room, queue, queue_room);
-            sort_items(items, n);
-            select_kept(v, nodes, items, n, vg_hnsw_layout_cap(&v->L, l), list, taken);
-        }
-    }
-    vg_free(items);
-    vg_free(taken);
-    vg_free(queue);
-    if (rc != 0) vg_hnsw_view_fail(v, VG_HNSW_NOMEM);
-    return rc;
+static int purge_links(vg_hnsw_view *v, vg_hnsw_node *const *nodes) {
+    for (uint32_t p = 0; p < v->n_slots; p++)
+        if (!is_tomb(nodes, p) && vg_hnsw_clean(v, p, 0, 1) != VG_HNSW_OK) return -1;
+    return 0;
 }
 
 /* The live node on the highest level, the smallest slot among equals; VG_HNSW_NO_SLOT if none. */
@@ -171,7 +93,7 @@ static int heal(vg_hnsw_view *v, vg_hnsw_node **nodes) {
                 float qn = nodes[y]->norm2;
                 uint32_t ep = v->entry;
                 for (int k = v->max_level; k > l && ep != VG_HNSW_NO_SLOT; k--) ep = vg_hnsw_greedy(v, q, qn, ep, k);
-                if (ep == VG_HNSW_NO_SLOT || vg_hnsw_search_layer(v, q, qn, ep, v->p.ef_construction, l, NULL, y, 0) != 0) {
+                if (ep == VG_HNSW_NO_SLOT || vg_hnsw_search_layer(v, q, qn, ep, v->p.ef_construction, l, NULL, y) != 0) {
                     rc = -1;
                     break;
                 }
@@ -225,10 +147,10 @@ static int renumber(vg_hnsw_view *v, vg_hnsw_node **nodes) {
     return rc;
 }
 
-vg_hnsw_rc vg_hnsw_optimize(vg_hnsw_view *v) {
+vg_hnsw_rc vg_hnsw_optimize(vg_hnsw_view *v, const uint32_t *free_slots, size_t n_free) {
     vg_hnsw_node **nodes = vg_malloc((v->n_slots ? v->n_slots : 1) * sizeof *nodes);
     if (!nodes) return VG_HNSW_NOMEM;
-    int rc = take_all(v, nodes);
+    int rc = take_all(v, nodes, free_slots, n_free);
     if (rc == 0) rc = purge_links(v, nodes);
     if (rc == 0) {
         if (v->entry != VG_HNSW_NO_SLOT && is_tomb(nodes, v->entry)) v->entry = highest_live(v, nodes);

@@ -1,6 +1,6 @@
 /* INSERT INTO t(t) VALUES ('optimize'): reads every node into this connection's view, purges the
- * tombstones and renumbers the slots (vg_hnsw_optimize), then rewrites {name}_nodes, _rowids and
- * _tombstones from the view, all inside the user's transaction. Its change log entry says "every
+ * tombstones and renumbers the slots (vg_hnsw_optimize), then rewrites {name}_nodes, _rowids,
+ * _tombstones and _free from the view, all inside the user's transaction. Its change log entry says "every
  * slot", so other connections drop what they cached. */
 #include "vg_hnsw_vtab.h"
 
@@ -31,12 +31,44 @@ static int write_rowids(vg_hnsw_vtab *vt) {
     return rc;
 }
 
+/* The freed slots, in order. */
+static int read_free(vg_hnsw_vtab *vt, uint32_t **out, size_t *n) {
+    sqlite3_stmt *s;
+    int rc = vg_hnsw_prepare(vt, "SELECT slot FROM \"%w\".\"%w_free\" ORDER BY slot", &s);
+    if (rc != SQLITE_OK) return rc;
+    size_t cap = (size_t)vt->state.free + 1;
+    uint32_t *slots = sqlite3_malloc64(cap * sizeof *slots);
+    *n = 0;
+    if (!slots) rc = SQLITE_NOMEM;
+    while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        sqlite3_int64 slot = sqlite3_column_int64(s, 0);
+        rc = SQLITE_OK;
+        if (*n >= cap - 1 || slot < 0 || slot >= (sqlite3_int64)vg_hnsw_view_slots(vt->view))
+            rc = vg_hnsw_error(vt, SQLITE_CORRUPT_VTAB, "%s is damaged: %s_free does not match _config's 'free'",
+                               vt->name, vt->name);
+        else slots[(*n)++] = (uint32_t)slot;
+    }
+    if (rc == SQLITE_DONE) rc = SQLITE_OK;
+    else if (rc != SQLITE_OK && rc != SQLITE_NOMEM && rc != SQLITE_CORRUPT_VTAB) rc = vg_hnsw_sql_error(vt, rc);
+    sqlite3_finalize(s);
+    if (rc != SQLITE_OK) {
+        sqlite3_free(slots);
+        slots = NULL;
+    }
+    *out = slots;
+    return rc;
+}
+
 int vg_hnsw_command_optimize(vg_hnsw_vtab *vt) {
+    uint32_t *free_slots = NULL;
+    size_t n_free = 0;
     int rc = vg_hnsw_flush(vt);
+    if (rc == SQLITE_OK) rc = read_free(vt, &free_slots, &n_free);
     if (rc != SQLITE_OK) return rc;
     vg_hnsw_view_begin(vt->view);
-    vg_hnsw_rc r = vg_hnsw_optimize(vt->view);
+    vg_hnsw_rc r = vg_hnsw_optimize(vt->view, free_slots, n_free);
     vg_hnsw_view_end(vt->view);
+    sqlite3_free(free_slots);
     if (r != VG_HNSW_OK) {
         rc = vg_hnsw_engine_error(vt, r);
         vg_hnsw_view_discard(vt->view);
@@ -46,7 +78,11 @@ int vg_hnsw_command_optimize(vg_hnsw_vtab *vt) {
     rc = exec(vt, "DELETE FROM \"%w\".\"%w_nodes\"");
     if (rc == SQLITE_OK) rc = exec(vt, "DELETE FROM \"%w\".\"%w_rowids\"");
     if (rc == SQLITE_OK) rc = exec(vt, "DELETE FROM \"%w\".\"%w_tombstones\"");
+    if (rc == SQLITE_OK) rc = exec(vt, "DELETE FROM \"%w\".\"%w_free\"");
+    /* every earlier change log entry is superseded by this one's "every slot" */
+    if (rc == SQLITE_OK) rc = exec(vt, "DELETE FROM \"%w\".\"%w_changes\"");
     vt->state.live = vg_hnsw_view_slots(vt->view);
+    vt->state.free = vt->state.cursor = 0;
     if (rc == SQLITE_OK) rc = write_rowids(vt);
     if (rc == SQLITE_OK) rc = vg_hnsw_flush(vt);
     if (rc != SQLITE_OK) vt->broken = 1;

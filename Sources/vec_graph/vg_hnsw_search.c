@@ -60,13 +60,12 @@ static uint32_t fresh_neighbours(vg_hnsw_view *v, const uint32_t *list) {
     return n;
 }
 
-static inline int may_return(const vg_hnsw_node *n, uint32_t slot, const unsigned char *allowed, uint32_t skip,
-                             int tombstones) {
-    return (tombstones || !(n->flags & VG_HNSW_NODE_TOMBSTONE)) && slot != skip && (!allowed || allowed[slot]);
+static inline int may_return(const vg_hnsw_node *n, uint32_t slot, const unsigned char *allowed, uint32_t skip) {
+    return !(n->flags & VG_HNSW_NODE_TOMBSTONE) && slot != skip && (!allowed || allowed[slot]);
 }
 
 int vg_hnsw_search_layer(vg_hnsw_view *v, const float *q, float qn, uint32_t ep, int ef, int level,
-                         const unsigned char *allowed, uint32_t skip, int tombstones) {
+                         const unsigned char *allowed, uint32_t skip) {
     vg_hnsw_heap *cand = &v->cand, *res = &v->res;
     cand->count = res->count = 0;
     if (vg_hnsw_new_visit(v) != 0) return -1;
@@ -76,7 +75,7 @@ int vg_hnsw_search_layer(vg_hnsw_view *v, const float *q, float qn, uint32_t ep,
     v->visited[ep] = v->epoch;
     if (skip != VG_HNSW_NO_SLOT) v->visited[skip] = v->epoch;
     if (vg_hnsw_heap_push(cand, d, ep) != 0) goto nomem;
-    if (may_return(start, ep, allowed, skip, tombstones) && vg_hnsw_heap_push(res, d, ep) != 0) goto nomem;
+    if (may_return(start, ep, allowed, skip) && vg_hnsw_heap_push(res, d, ep) != 0) goto nomem;
     while (cand->count) {
         vg_hnsw_item c = vg_hnsw_heap_pop(cand);
         if (res->count >= (size_t)ef && c.d > res->items[0].d) break;
@@ -96,7 +95,7 @@ int vg_hnsw_search_layer(vg_hnsw_view *v, const float *q, float qn, uint32_t ep,
             double ds = vg_hnsw_dist_query(v, q, qn, sn);
             if (res->count < (size_t)ef || ds < res->items[0].d) {
                 if (vg_hnsw_heap_push(cand, ds, s) != 0) goto nomem;
-                if (may_return(sn, s, allowed, skip, tombstones)) {
+                if (may_return(sn, s, allowed, skip)) {
                     if (vg_hnsw_heap_push(res, ds, s) != 0) goto nomem;
                     if (res->count > (size_t)ef) vg_hnsw_heap_pop(res);
                 }
@@ -125,7 +124,7 @@ static int graph_search(vg_hnsw_view *v, const float *q, float qn, int ef, const
     uint32_t ep = v->entry;
     for (int level = top; level > 0 && ep != VG_HNSW_NO_SLOT; level--) ep = vg_hnsw_greedy(v, q, qn, ep, level);
     if (ep == VG_HNSW_NO_SLOT) return -1;
-    return vg_hnsw_search_layer(v, q, qn, ep, ef, 0, allowed, VG_HNSW_NO_SLOT, 0);
+    return vg_hnsw_search_layer(v, q, qn, ep, ef, 0, allowed, VG_HNSW_NO_SLOT);
 }
 
 /* Whether brute force over n allowed nodes beats a filtered graph search with candidate list ef:

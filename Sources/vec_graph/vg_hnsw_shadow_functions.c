@@ -1,10 +1,13 @@
 /* hnsw_index's shadow tables, written inside the user's transaction:
  *   {name}_config(key PRIMARY KEY, value)     format (2), id (random: which index this is), generation
- *                                             (advanced by every write transaction), slots, entry, live
- *   {name}_nodes(slot INTEGER PRIMARY KEY, data)   one node BLOB per slot (vg_hnsw_node.h): rowid,
- *                                             level, flags, vector, neighbour lists by slot
+ *                                             (advanced by every write transaction), slots, entry,
+ *                                             live, free, and the purge's cycle and cursor
+ *   {name}_nodes(slot INTEGER PRIMARY KEY, data)   one node BLOB per used slot (vg_hnsw_node.h):
+ *                                             rowid, level, flags, vector, neighbour lists by slot
  *   {name}_rowids(id INTEGER PRIMARY KEY, slot)    the live rows: rowid -> slot
- *   {name}_tombstones(slot INTEGER PRIMARY KEY)    deleted nodes, whose slots later inserts take
+ *   {name}_tombstones(slot INTEGER PRIMARY KEY, cycle)   deleted nodes, by the purge cycle they
+ *                                             were made in
+ *   {name}_free(slot INTEGER PRIMARY KEY)     slots of purged tombstones, for later inserts
  *   {name}_changes(generation INTEGER PRIMARY KEY, slots, content)   what each of the last
  *                                             VG_HNSW_CHANGES_KEPT generations changed, so a
  *                                             connection's cache drops just those nodes
@@ -23,9 +26,14 @@ static const char *const statement_sql[VG_HNSW_SQL_COUNT] = {
     [VG_HNSW_SQL_ROWID_READ] = "SELECT slot FROM \"%w\".\"%w_rowids\" WHERE id = ?1",
     [VG_HNSW_SQL_ROWID_WRITE] = "INSERT OR REPLACE INTO \"%w\".\"%w_rowids\"(id, slot) VALUES (?1, ?2)",
     [VG_HNSW_SQL_ROWID_DELETE] = "DELETE FROM \"%w\".\"%w_rowids\" WHERE id = ?1",
-    [VG_HNSW_SQL_TOMB_ADD] = "INSERT OR REPLACE INTO \"%w\".\"%w_tombstones\"(slot) VALUES (?1)",
+    [VG_HNSW_SQL_NODE_DELETE] = "DELETE FROM \"%w\".\"%w_nodes\" WHERE slot = ?1",
+    [VG_HNSW_SQL_TOMB_ADD] = "INSERT OR REPLACE INTO \"%w\".\"%w_tombstones\"(slot, cycle) VALUES (?1, ?2)",
     [VG_HNSW_SQL_TOMB_DELETE] = "DELETE FROM \"%w\".\"%w_tombstones\" WHERE slot = ?1",
-    [VG_HNSW_SQL_TOMB_PICK] = "SELECT slot FROM \"%w\".\"%w_tombstones\" WHERE slot <> ?1 ORDER BY slot LIMIT 1",
+    [VG_HNSW_SQL_TARGETS_READ] = "SELECT slot FROM \"%w\".\"%w_tombstones\" WHERE cycle < ?1 ORDER BY slot",
+    [VG_HNSW_SQL_FREE_ADD] = "INSERT OR REPLACE INTO \"%w\".\"%w_free\"(slot) VALUES (?1)",
+    [VG_HNSW_SQL_FREE_DELETE] = "DELETE FROM \"%w\".\"%w_free\" WHERE slot = ?1",
+    [VG_HNSW_SQL_FREE_PICK] = "SELECT slot FROM \"%w\".\"%w_free\" ORDER BY slot LIMIT 1",
+    [VG_HNSW_SQL_CLEAN_SCAN] = "SELECT slot FROM \"%w\".\"%w_nodes\" WHERE slot >= ?1 ORDER BY slot LIMIT ?2",
     [VG_HNSW_SQL_CHANGES_READ] = "SELECT generation, slots, content FROM \"%w\".\"%w_changes\" "
                                  "WHERE generation > ?1 AND generation <= ?2 ORDER BY generation",
     [VG_HNSW_SQL_CHANGES_WRITE] =
@@ -35,7 +43,7 @@ static const char *const statement_sql[VG_HNSW_SQL_COUNT] = {
 };
 
 /* Every shadow table, and the one format 1 had besides (dropped and renamed with the others). */
-static const char *const shadow_suffix[] = {"config", "nodes", "rowids", "tombstones", "changes", "edges"};
+static const char *const shadow_suffix[] = {"config", "nodes", "rowids", "tombstones", "free", "changes", "edges"};
 #define SHADOW_COUNT (sizeof shadow_suffix / sizeof shadow_suffix[0])
 
 int vg_hnsw_error(vg_hnsw_vtab *vt, int rc, const char *fmt, ...) {
@@ -101,13 +109,14 @@ int vg_hnsw_shadow_create(sqlite3 *db, const char *schema, const char *name) {
     char *sql = sqlite3_mprintf(
         "CREATE TABLE \"%w\".\"%w_config\"(key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
         "INSERT INTO \"%w\".\"%w_config\"(key, value) VALUES ('format', %d), ('id', %lld), ('generation', 0),"
-        " ('slots', 0), ('entry', NULL), ('live', 0);"
+        " ('slots', 0), ('entry', NULL), ('live', 0), ('free', 0), ('cycle', 1), ('cursor', 0);"
         "CREATE TABLE \"%w\".\"%w_nodes\"(slot INTEGER PRIMARY KEY, data BLOB NOT NULL);"
         "CREATE TABLE \"%w\".\"%w_rowids\"(id INTEGER PRIMARY KEY, slot INTEGER NOT NULL);"
-        "CREATE TABLE \"%w\".\"%w_tombstones\"(slot INTEGER PRIMARY KEY);"
+        "CREATE TABLE \"%w\".\"%w_tombstones\"(slot INTEGER PRIMARY KEY, cycle INTEGER NOT NULL);"
+        "CREATE TABLE \"%w\".\"%w_free\"(slot INTEGER PRIMARY KEY);"
         "CREATE TABLE \"%w\".\"%w_changes\"(generation INTEGER PRIMARY KEY, slots BLOB, content BLOB);",
         schema, name, schema, name, VG_HNSW_FORMAT, (long long)id, schema, name, schema, name, schema, name, schema,
-        name);
+        name, schema, name);
     if (!sql) return SQLITE_NOMEM;
     int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
     sqlite3_free(sql);
@@ -170,9 +179,11 @@ static int damaged_config(vg_hnsw_vtab *vt, const char *key, const char *problem
 }
 
 int vg_hnsw_config_read(vg_hnsw_vtab *vt, vg_hnsw_state *st) {
-    static const char *const keys[] = {"format", "id", "generation", "slots", "entry", "live"};
-    int64_t *field[] = {&st->format, &st->id, &st->generation, &st->slots, &st->entry, &st->live};
-    int seen[6] = {0};
+    enum { KEYS = 9 };
+    static const char *const keys[KEYS] = {"format", "id", "generation", "slots", "entry", "live", "free", "cycle", "cursor"};
+    int64_t *field[KEYS] = {&st->format, &st->id,   &st->generation, &st->slots, &st->entry,
+                            &st->live,   &st->free, &st->cycle,      &st->cursor};
+    int seen[KEYS] = {0};
     sqlite3_stmt *s;
     int rc = vg_hnsw_statement(vt, VG_HNSW_SQL_CONFIG_READ, &s);
     if (rc != SQLITE_OK) return rc;
@@ -180,7 +191,7 @@ int vg_hnsw_config_read(vg_hnsw_vtab *vt, vg_hnsw_state *st) {
     while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
         const char *key = (const char *)sqlite3_column_text(s, 0);
         rc = SQLITE_OK;
-        for (int i = 0; key && i < 6; i++) {
+        for (int i = 0; key && i < KEYS; i++) {
             if (strcmp(key, keys[i]) != 0) continue;
             int type = sqlite3_column_type(s, 1);
             if (type == SQLITE_INTEGER) *field[i] = sqlite3_column_int64(s, 1);
@@ -197,7 +208,7 @@ int vg_hnsw_config_read(vg_hnsw_vtab *vt, vg_hnsw_state *st) {
                              "%s was written by vec_graph 0.1 (storage format 1); this version reads format %d: "
                              "rebuild the index from its vectors",
                              vt->name, VG_HNSW_FORMAT);
-    for (int i = 0; i < 6; i++)
+    for (int i = 0; i < KEYS; i++)
         if (!seen[i]) return damaged_config(vt, keys[i], "is missing");
     if (st->format != VG_HNSW_FORMAT) return damaged_config(vt, "format", "is not a format this version reads");
     if (st->generation < 0) return damaged_config(vt, "generation", "is negative");
@@ -205,6 +216,9 @@ int vg_hnsw_config_read(vg_hnsw_vtab *vt, vg_hnsw_state *st) {
     if (st->entry < -1 || st->entry >= st->slots || (st->entry < 0) != (st->slots == 0))
         return damaged_config(vt, "entry", "does not name a slot");
     if (st->live < 0 || st->live > st->slots) return damaged_config(vt, "live", "is out of range");
+    if (st->free < 0 || st->free > st->slots - st->live) return damaged_config(vt, "free", "is out of range");
+    if (st->cycle < 1 || st->cycle >= ((int64_t)1 << 48)) return damaged_config(vt, "cycle", "is out of range");
+    if (st->cursor < 0 || st->cursor > st->slots) return damaged_config(vt, "cursor", "is out of range");
     return SQLITE_OK;
 }
 

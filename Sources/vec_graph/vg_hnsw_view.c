@@ -195,9 +195,11 @@ static int compare_slots(const void *a, const void *b) {
 size_t vg_hnsw_view_dirty(vg_hnsw_view *v, uint32_t **slots) {
     *slots = vg_malloc((v->n_dirty ? v->n_dirty : 1) * sizeof **slots);
     if (!*slots) return (size_t)-1;
-    memcpy(*slots, v->dirty, v->n_dirty * sizeof **slots);
-    qsort(*slots, v->n_dirty, sizeof **slots, compare_slots);
-    return v->n_dirty;
+    size_t n = 0;
+    for (size_t i = 0; i < v->n_dirty; i++)
+        if (vg_hnsw_privmap_get(&v->priv, v->dirty[i])) (*slots)[n++] = v->dirty[i]; /* not freed since */
+    qsort(*slots, n, sizeof **slots, compare_slots);
+    return n;
 }
 
 void vg_hnsw_view_clean(vg_hnsw_view *v) {
@@ -217,6 +219,14 @@ void vg_hnsw_view_delta(const vg_hnsw_view *v, vg_hnsw_delta *d) {
     d->all_content = v->changed_all || v->content.count > (size_t)v->n_slots / 8 + 64;
 }
 
+vg_hnsw_rc vg_hnsw_view_free_slot(vg_hnsw_view *v, uint32_t slot) {
+    vg_hnsw_node *n = vg_hnsw_privmap_get(&v->priv, slot);
+    if (n && vg_hnsw_privmap_put(&v->priv, slot, NULL, v->n_slots) != 0) return VG_HNSW_NOMEM;
+    if (vg_hnsw_slotset_add(&v->changed, slot) != 0 || vg_hnsw_slotset_add(&v->content, slot) != 0)
+        return VG_HNSW_NOMEM;
+    return VG_HNSW_OK;
+}
+
 void vg_hnsw_view_discard(vg_hnsw_view *v) {
     vg_hnsw_privmap_clear(&v->priv, 1);
     v->n_dirty = 0;
@@ -230,7 +240,12 @@ void vg_hnsw_view_txn_end(vg_hnsw_view *v, int committed) {
         vg_hnsw_view_delta(v, &d);
         vg_hnsw_node **nodes = m->count ? vg_malloc(m->count * sizeof *nodes) : NULL;
         size_t count = nodes ? m->count : 0;
-        for (size_t i = 0; i < count; i++) nodes[i] = vg_hnsw_privmap_get(m, m->slots[i]);
+        size_t taken = 0;
+        for (size_t i = 0; i < count; i++) {
+            vg_hnsw_node *n = vg_hnsw_privmap_get(m, m->slots[i]);
+            if (n) nodes[taken++] = n; /* a freed slot's entry is empty */
+        }
+        count = taken;
         /* without room to hand the nodes over, the store still learns of the change */
         vg_hnsw_store_commit(v->store, v->gen, &d, nodes, count);
         vg_free(nodes);

@@ -17,6 +17,9 @@
 #define VG_HNSW_FORMAT 2
 /* How many change log entries {name}_changes keeps. */
 #define VG_HNSW_CHANGES_KEPT 256
+/* How many nodes the purge cleans for each tombstone made: a purge cycle then passes every slot
+ * while an eighth of them become tombstones, so at most about a quarter are tombstones at a time. */
+#define VG_HNSW_CLEAN_PER_TOMBSTONE 8
 
 /* Columns, in declaration order; the rowid is the row's id. The last one, named like the table,
  * takes commands (INSERT INTO t(t) VALUES ('optimize')), as FTS5's does. */
@@ -40,9 +43,14 @@ enum {
     VG_HNSW_SQL_ROWID_READ,
     VG_HNSW_SQL_ROWID_WRITE,
     VG_HNSW_SQL_ROWID_DELETE,
+    VG_HNSW_SQL_NODE_DELETE,
     VG_HNSW_SQL_TOMB_ADD,
     VG_HNSW_SQL_TOMB_DELETE,
-    VG_HNSW_SQL_TOMB_PICK,
+    VG_HNSW_SQL_TARGETS_READ,
+    VG_HNSW_SQL_FREE_ADD,
+    VG_HNSW_SQL_FREE_DELETE,
+    VG_HNSW_SQL_FREE_PICK,
+    VG_HNSW_SQL_CLEAN_SCAN,
     VG_HNSW_SQL_CHANGES_READ,
     VG_HNSW_SQL_CHANGES_WRITE,
     VG_HNSW_SQL_CHANGES_PRUNE,
@@ -50,9 +58,10 @@ enum {
     VG_HNSW_SQL_COUNT
 };
 
-/* The committed state _config describes. */
+/* The committed state _config describes: slots = live rows + tombstones + freed slots; cycle and
+ * cursor are where the purge of tombstones stands (vg_hnsw_write_functions.c). */
 typedef struct vg_hnsw_state {
-    int64_t format, id, generation, slots, entry, live;
+    int64_t format, id, generation, slots, entry, live, free, cycle, cursor;
 } vg_hnsw_state;
 
 typedef struct vg_hnsw_vtab {

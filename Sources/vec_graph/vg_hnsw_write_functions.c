@@ -1,13 +1,18 @@
-/* hnsw_index's INSERT, UPDATE and DELETE, with SQLite's conflict clauses, and its commands.
+/* hnsw_index's INSERT, UPDATE and DELETE, with SQLite's conflict clauses, the purge of tombstones,
+ * and its commands.
  *
- *   DELETE     the node becomes a tombstone (a waypoint for searches, never a result); its slot
- *              goes to {name}_tombstones for a later insert to take.
- *   INSERT     into a tombstone's slot when there is one (not the entry point's), else a new slot.
- *              On an existing rowid: OR REPLACE replaces its vector, OR IGNORE keeps the old row,
- *              anything else fails with "rowid N already exists".
- *   UPDATE     a new vector goes into the row's own slot (the old node is unlinked from its
- *              neighbours first, as hnswlib's updatePoint); a new rowid alone only renames it.
+ *   DELETE     the node becomes a tombstone (a waypoint for searches, never a result), and the purge
+ *              moves on by VG_HNSW_CLEAN_PER_TOMBSTONE nodes.
+ *   INSERT     a new node, in a freed slot when there is one, else a new slot. On an existing rowid:
+ *              OR REPLACE replaces its vector, OR IGNORE keeps the old row, anything else fails with
+ *              "rowid N already exists".
+ *   UPDATE     a new vector: the old node becomes a tombstone and the row a new node (the cost of a
+ *              delete and an insert); a new rowid alone only renames the node.
  *   commands   INSERT INTO t(t) VALUES ('optimize') | ('integrity-check').
+ * The purge goes round the slots in cycles, a cursor in _config: each node it passes is cleaned of
+ * its links to the tombstones of earlier cycles (vg_hnsw_clean); when the cursor has been round, no
+ * node links to those any more, and their slots are freed. So a tombstone lives at most two cycles,
+ * and the work is a few node cleanings per delete, never a pass over the index.
  * Each checks its input before changing anything, writes the rowid and tombstone rows at once, and
  * changes the view's private nodes, written at the next savepoint or COMMIT. A change can fail
  * half-way only for want of memory (or a failed read): SQLite then rolls back the statement (to
@@ -60,30 +65,109 @@ static int run_slot(vg_hnsw_vtab *vt, int id, sqlite3_int64 a, int two, sqlite3_
     return vg_hnsw_run(vt, s);
 }
 
-static int delete_row(vg_hnsw_vtab *vt, sqlite3_int64 rowid, uint32_t slot) {
-    vg_hnsw_view_begin(vt->view);
-    int rc = changed(vt, vg_hnsw_tombstone(vt->view, slot));
-    vg_hnsw_view_end(vt->view);
-    if (rc == SQLITE_OK) rc = run_slot(vt, VG_HNSW_SQL_ROWID_DELETE, rowid, 0, 0);
-    if (rc == SQLITE_OK) rc = run_slot(vt, VG_HNSW_SQL_TOMB_ADD, slot, 0, 0);
-    if (rc == SQLITE_OK) vt->state.live--;
+/* Frees the slots of the tombstones of cycles before the current one (but the entry point's, which
+ * stays a waypoint), then starts the next cycle from slot 0. */
+static int end_cycle(vg_hnsw_vtab *vt) {
+    sqlite3_stmt *s;
+    int rc = vg_hnsw_statement(vt, VG_HNSW_SQL_TARGETS_READ, &s);
+    if (rc != SQLITE_OK) return rc;
+    sqlite3_bind_int64(s, 1, vt->state.cycle);
+    uint32_t *slots = NULL, entry = vg_hnsw_view_entry(vt->view);
+    size_t n = 0, cap = 0;
+    while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        rc = SQLITE_OK;
+        sqlite3_int64 t = sqlite3_column_int64(s, 0);
+        if (t < 0 || t >= (sqlite3_int64)vg_hnsw_view_slots(vt->view)) {
+            rc = vg_hnsw_error(vt, SQLITE_CORRUPT_VTAB, "%s is damaged: %s_tombstones names slot %lld", vt->name,
+                               vt->name, (long long)t);
+            break;
+        }
+        if ((uint32_t)t == entry) continue;
+        if (n == cap) {
+            cap = cap ? 2 * cap : 64;
+            uint32_t *p = sqlite3_realloc64(slots, cap * sizeof *p);
+            if (!p) {
+                rc = SQLITE_NOMEM;
+                break;
+            }
+            slots = p;
+        }
+        slots[n++] = (uint32_t)t;
+    }
+    if (rc == SQLITE_DONE) rc = SQLITE_OK;
+    else if (rc != SQLITE_OK && rc != SQLITE_NOMEM && rc != SQLITE_CORRUPT_VTAB) rc = vg_hnsw_sql_error(vt, rc);
+    sqlite3_reset(s);
+    for (size_t i = 0; rc == SQLITE_OK && i < n; i++) {
+        rc = run_slot(vt, VG_HNSW_SQL_NODE_DELETE, slots[i], 0, 0);
+        if (rc == SQLITE_OK) rc = run_slot(vt, VG_HNSW_SQL_TOMB_DELETE, slots[i], 0, 0);
+        if (rc == SQLITE_OK) rc = run_slot(vt, VG_HNSW_SQL_FREE_ADD, slots[i], 0, 0);
+        if (rc == SQLITE_OK) rc = vg_hnsw_engine_error(vt, vg_hnsw_view_free_slot(vt->view, slots[i]));
+        if (rc == SQLITE_OK) vt->state.free++;
+    }
+    sqlite3_free(slots);
+    if (rc == SQLITE_OK) {
+        vt->state.cycle++;
+        vt->state.cursor = 0;
+    }
     return rc;
 }
 
-/* The slot a new row takes: a tombstone's other than the entry point's, else a new one. */
+/* Moves the purge on by budget nodes from the cursor, ending the cycle when it reaches the end. */
+static int purge_step(vg_hnsw_vtab *vt, int budget) {
+    if (vg_hnsw_view_slots(vt->view) - (uint32_t)vt->state.live - (uint32_t)vt->state.free == 0) return SQLITE_OK;
+    sqlite3_stmt *s;
+    int rc = vg_hnsw_statement(vt, VG_HNSW_SQL_CLEAN_SCAN, &s);
+    if (rc != SQLITE_OK) return rc;
+    sqlite3_bind_int64(s, 1, vt->state.cursor);
+    sqlite3_bind_int(s, 2, budget);
+    uint32_t slots[4 * VG_HNSW_CLEAN_PER_TOMBSTONE];
+    int n = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW && n < budget) slots[n++] = (uint32_t)sqlite3_column_int64(s, 0);
+    rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : vg_hnsw_sql_error(vt, rc);
+    sqlite3_reset(s);
+    uint16_t cycle = (uint16_t)vt->state.cycle;
+    uint32_t entry = vg_hnsw_view_entry(vt->view);
+    vg_hnsw_view_begin(vt->view);
+    for (int i = 0; rc == SQLITE_OK && i < n; i++) {
+        const vg_hnsw_node *node = vg_hnsw_view_node(vt->view, slots[i]);
+        if (!node) {
+            rc = changed(vt, vg_hnsw_view_error(vt->view));
+            break;
+        }
+        /* a tombstone about to be freed needs no cleaning, but the entry point is never freed */
+        int target = (node->flags & VG_HNSW_NODE_TOMBSTONE) && node->cycle != cycle;
+        if (!target || slots[i] == entry) rc = changed(vt, vg_hnsw_clean(vt->view, slots[i], cycle, 0));
+        vt->state.cursor = (int64_t)slots[i] + 1;
+    }
+    vg_hnsw_view_end(vt->view);
+    if (rc == SQLITE_OK && n < budget) rc = end_cycle(vt);
+    return rc;
+}
+
+static int delete_row(vg_hnsw_vtab *vt, sqlite3_int64 rowid, uint32_t slot) {
+    vg_hnsw_view_begin(vt->view);
+    int rc = changed(vt, vg_hnsw_tombstone(vt->view, slot, (uint16_t)vt->state.cycle));
+    vg_hnsw_view_end(vt->view);
+    if (rc == SQLITE_OK) rc = run_slot(vt, VG_HNSW_SQL_ROWID_DELETE, rowid, 0, 0);
+    if (rc == SQLITE_OK) rc = run_slot(vt, VG_HNSW_SQL_TOMB_ADD, slot, 1, vt->state.cycle);
+    if (rc == SQLITE_OK) vt->state.live--;
+    if (rc == SQLITE_OK) rc = purge_step(vt, VG_HNSW_CLEAN_PER_TOMBSTONE);
+    return rc;
+}
+
+/* The slot a new row takes: a freed one, else a new one. */
 static int free_slot(vg_hnsw_vtab *vt, uint32_t *slot, int *reused) {
     sqlite3_stmt *s;
-    int rc = vg_hnsw_statement(vt, VG_HNSW_SQL_TOMB_PICK, &s);
+    int rc = vg_hnsw_statement(vt, VG_HNSW_SQL_FREE_PICK, &s);
     if (rc != SQLITE_OK) return rc;
-    uint32_t entry = vg_hnsw_view_entry(vt->view), slots = vg_hnsw_view_slots(vt->view);
-    sqlite3_bind_int64(s, 1, entry == VG_HNSW_NO_SLOT ? -1 : (sqlite3_int64)entry);
+    uint32_t slots = vg_hnsw_view_slots(vt->view);
     rc = sqlite3_step(s);
     *slot = slots;
     *reused = 0;
     if (rc == SQLITE_ROW) {
         sqlite3_int64 t = sqlite3_column_int64(s, 0);
         if (sqlite3_column_type(s, 0) != SQLITE_INTEGER || t < 0 || t >= slots)
-            rc = vg_hnsw_error(vt, SQLITE_CORRUPT_VTAB, "%s is damaged: %s_tombstones names slot %lld of %u", vt->name,
+            rc = vg_hnsw_error(vt, SQLITE_CORRUPT_VTAB, "%s is damaged: %s_free names slot %lld of %u", vt->name,
                                vt->name, (long long)t, slots);
         else {
             *slot = (uint32_t)t;
@@ -94,40 +178,45 @@ static int free_slot(vg_hnsw_vtab *vt, uint32_t *slot, int *reused) {
         rc = rc == SQLITE_DONE ? SQLITE_OK : vg_hnsw_sql_error(vt, rc);
     }
     sqlite3_reset(s);
-    sqlite3_clear_bindings(s);
     if (rc == SQLITE_OK && !*reused && slots == VG_HNSW_NO_SLOT - 1)
         rc = vg_hnsw_error(vt, SQLITE_FULL, "%s: the index is full (%u slots)", vt->name, slots);
-    return rc;
-}
-
-/* Puts vec into slot for rowid (a new or tombstone slot, or the row's own slot on UPDATE). */
-static int place(vg_hnsw_vtab *vt, uint32_t slot, sqlite3_int64 rowid, const float *vec) {
-    vg_hnsw_view_begin(vt->view);
-    int rc = changed(vt, vg_hnsw_insert(vt->view, slot, rowid, vec));
-    vg_hnsw_view_end(vt->view);
     return rc;
 }
 
 static int insert_row(vg_hnsw_vtab *vt, sqlite3_int64 rowid, const float *vec) {
     uint32_t slot;
     int reused, rc = free_slot(vt, &slot, &reused);
-    if (rc == SQLITE_OK) rc = place(vt, slot, rowid, vec);
-    if (rc == SQLITE_OK && reused) rc = run_slot(vt, VG_HNSW_SQL_TOMB_DELETE, slot, 0, 0);
+    if (rc == SQLITE_OK) {
+        vg_hnsw_view_begin(vt->view);
+        rc = changed(vt, vg_hnsw_insert(vt->view, slot, rowid, vec, vt->state.live == 0));
+        vg_hnsw_view_end(vt->view);
+    }
+    if (rc == SQLITE_OK && reused) {
+        rc = run_slot(vt, VG_HNSW_SQL_FREE_DELETE, slot, 0, 0);
+        if (rc == SQLITE_OK) vt->state.free--;
+    }
     if (rc == SQLITE_OK) rc = run_slot(vt, VG_HNSW_SQL_ROWID_WRITE, rowid, 1, slot);
     if (rc == SQLITE_OK) vt->state.live++;
     return rc;
 }
 
-/* The row's vector replaced (its own slot takes the new one); an unchanged vector changes nothing. */
-static int replace_vector(vg_hnsw_vtab *vt, sqlite3_int64 rowid, uint32_t slot, const float *vec) {
+/* Row old_id (in slot) becomes row new_id with vector vec: a new node, the old one a tombstone; with
+ * the same vector, the node only takes the new rowid (if it differs). */
+static int replace_row(vg_hnsw_vtab *vt, sqlite3_int64 old_id, uint32_t slot, sqlite3_int64 new_id, const float *vec) {
     vg_hnsw_view_begin(vt->view);
     const vg_hnsw_node *n = vg_hnsw_view_node(vt->view, slot);
-    int same = n && !(n->flags & VG_HNSW_NODE_TOMBSTONE) &&
-               memcmp(vg_hnsw_node_vec(n), vec, (size_t)vt->params.dims * sizeof(float)) == 0;
+    int same = n && memcmp(vg_hnsw_node_vec(n), vec, (size_t)vt->params.dims * sizeof(float)) == 0;
     int rc = n ? SQLITE_OK : changed(vt, vg_hnsw_view_error(vt->view));
+    if (rc == SQLITE_OK && same && new_id != old_id) rc = changed(vt, vg_hnsw_set_rowid(vt->view, slot, new_id));
     vg_hnsw_view_end(vt->view);
-    if (rc != SQLITE_OK || same) return rc;
-    return place(vt, slot, rowid, vec);
+    if (rc != SQLITE_OK) return rc;
+    if (same) {
+        if (new_id == old_id) return SQLITE_OK;
+        rc = run_slot(vt, VG_HNSW_SQL_ROWID_DELETE, old_id, 0, 0);
+        return rc == SQLITE_OK ? run_slot(vt, VG_HNSW_SQL_ROWID_WRITE, new_id, 1, slot) : rc;
+    }
+    rc = delete_row(vt, old_id, slot);
+    return rc == SQLITE_OK ? insert_row(vt, new_id, vec) : rc;
 }
 
 /* What to do with a new row whose rowid exists: SQLITE_OK to go on (replacing), SQLITE_DONE to keep
@@ -188,21 +277,13 @@ int vg_hnsw_update(sqlite3_vtab *tab, int argc, sqlite3_value **argv, sqlite3_in
     if (rc == SQLITE_OK && new_slot != VG_HNSW_NO_SLOT) {
         /* the new rowid exists and OR REPLACE puts the vector there (an UPDATE drops its old row) */
         if (!is_insert && old_slot != VG_HNSW_NO_SLOT) rc = delete_row(vt, old_id, old_slot);
-        if (rc == SQLITE_OK) rc = replace_vector(vt, new_id, new_slot, v);
+        if (rc == SQLITE_OK) rc = replace_row(vt, new_id, new_slot, new_id, v);
     } else if (rc == SQLITE_OK && is_delete) {
         if (old_slot != VG_HNSW_NO_SLOT) rc = delete_row(vt, old_id, old_slot);
     } else if (rc == SQLITE_OK && (is_insert || old_slot == VG_HNSW_NO_SLOT)) {
         rc = insert_row(vt, new_id, v);
     } else if (rc == SQLITE_OK) {
-        /* an UPDATE: the row keeps its slot, under its new rowid when it has one */
-        rc = replace_vector(vt, new_id, old_slot, v);
-        if (rc == SQLITE_OK && new_id != old_id) {
-            vg_hnsw_view_begin(vt->view);
-            rc = changed(vt, vg_hnsw_set_rowid(vt->view, old_slot, new_id));
-            vg_hnsw_view_end(vt->view);
-            if (rc == SQLITE_OK) rc = run_slot(vt, VG_HNSW_SQL_ROWID_DELETE, old_id, 0, 0);
-            if (rc == SQLITE_OK) rc = run_slot(vt, VG_HNSW_SQL_ROWID_WRITE, new_id, 1, old_slot);
-        }
+        rc = replace_row(vt, old_id, old_slot, new_id, v);
     }
     if (rc == SQLITE_DONE) rc = SQLITE_OK; /* OR IGNORE kept the old row */
     if (rc == SQLITE_OK && is_insert) *rowid = new_id;

@@ -106,7 +106,7 @@ vg_hnsw_source disk_source(disk_reader *r) {
     return (vg_hnsw_source){r, load};
 }
 
-int disk_commit(disk *d, vg_hnsw_view *v) {
+int disk_commit(disk *d, vg_hnsw_view *v, const uint32_t *freed, size_t n_freed) {
     uint32_t *dirty;
     size_t n = vg_hnsw_view_dirty(v, &dirty);
     if (n == (size_t)-1) return -1;
@@ -130,6 +130,10 @@ int disk_commit(disk *d, vg_hnsw_view *v) {
         vg_hnsw_node_encode(&d->L, node, b->bytes);
         if (ver->blobs[dirty[i]] && --ver->blobs[dirty[i]]->refs == 0) free(ver->blobs[dirty[i]]);
         ver->blobs[dirty[i]] = b;
+    }
+    for (size_t i = 0; i < n_freed; i++) {
+        if (freed[i] < ver->n && ver->blobs[freed[i]] && --ver->blobs[freed[i]]->refs == 0) free(ver->blobs[freed[i]]);
+        if (freed[i] < ver->n) ver->blobs[freed[i]] = NULL;
     }
     d->current = ver;
     version_unref(old);
@@ -167,10 +171,18 @@ void disk_conn_done(disk_conn *c) {
 void disk_conn_write(disk_conn *c) {
     disk_conn_read(c);
     vg_hnsw_view_txn_begin(c->v);
+    c->n_freed = 0;
+}
+
+int disk_conn_free_slot(disk_conn *c, uint32_t slot) {
+    if (c->n_freed == sizeof c->freed / sizeof c->freed[0]) return -1;
+    c->freed[c->n_freed++] = slot;
+    return vg_hnsw_view_free_slot(c->v, slot) == VG_HNSW_OK ? 0 : -1;
 }
 
 int disk_conn_commit(disk_conn *c) {
-    int rc = disk_commit(c->d, c->v);
+    int rc = disk_commit(c->d, c->v, c->freed, c->n_freed);
+    c->n_freed = 0;
     disk_conn_done(c);
     return rc;
 }

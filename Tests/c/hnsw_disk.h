@@ -33,9 +33,10 @@ typedef struct disk_reader {
 /* A source reading through r (r outlives the view). */
 vg_hnsw_source disk_source(disk_reader *r);
 
-/* Commits v's write transaction: writes its dirty nodes into a new version (generation + 1) and ends
- * the transaction in v (its nodes go to the store). Returns 0, or -1 when out of memory. */
-int disk_commit(disk *d, vg_hnsw_view *v);
+/* Commits v's write transaction: writes its dirty nodes into a new version (generation + 1), drops
+ * the n_freed slots in freed, and ends the transaction in v (its nodes go to the store). Returns 0,
+ * or -1 when out of memory. */
+int disk_commit(disk *d, vg_hnsw_view *v, const uint32_t *freed, size_t n_freed);
 
 /* A connection, as the tests play one: a view over the disk and a store, and its snapshot. */
 typedef struct disk_conn {
@@ -43,6 +44,8 @@ typedef struct disk_conn {
     vg_hnsw_view *v;
     disk_version *ver;
     disk_reader r;
+    uint32_t freed[4096]; /* slots its write transaction freed */
+    size_t n_freed;
 } disk_conn;
 
 /* Opens c over d sharing store (which may be NULL: no sharing). 0, or -1. */
@@ -54,6 +57,8 @@ void disk_conn_read(disk_conn *c);
 void disk_conn_done(disk_conn *c);
 /* disk_conn_read, then a write transaction. */
 void disk_conn_write(disk_conn *c);
+/* Frees slot in c's write transaction (vg_hnsw_view_free_slot, and the disk drops it at commit). */
+int disk_conn_free_slot(disk_conn *c, uint32_t slot);
 /* Commits the write transaction, then disk_conn_done. 0, or -1. */
 int disk_conn_commit(disk_conn *c);
 

@@ -1,7 +1,8 @@
 /* Unit tests of the HNSW engine over the test disk (hnsw_disk.c): maps, heaps, the level generator,
  * options, the node BLOB codec and its checks, exact and approximate search against brute force (l2,
- * cosine, inner product), budgets and snapshots of the shared store, tombstones and their slots taken
- * over, churn, optimize, filters, the flat copy, and out-of-memory at every allocation of an insert. */
+ * cosine, inner product), budgets and snapshots of the shared store, tombstones, their purge and the
+ * slots it frees, churn, optimize, filters, the flat copy, and out-of-memory at every allocation of an
+ * insert. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,17 +142,21 @@ static const float *vec_of(const dataset *d, int i) {
     return d->v + (size_t)i * (size_t)d->dims;
 }
 
-/* The index, its writer, and what the shadow tables' rowid and tombstone bookkeeping does for row i
- * (rowid 1000 + i). */
+/* The index, its writer, and what the extension's rowid, tombstone and free-slot bookkeeping does for
+ * row i (rowid 1000 + i). */
 typedef struct index {
     vg_hnsw_params p;
     disk *d;
     vg_hnsw_store *store;
     disk_conn w;
     uint32_t *slot_of; /* row -> slot, VG_HNSW_NO_SLOT when deleted */
-    int64_t *row_of;   /* slot -> row, -1 for a tombstone */
+    int64_t *row_of;   /* slot -> row; -1 for a tombstone, -2 for a freed slot */
     uint32_t *tombs;   /* tombstone slots, any order */
     size_t n_tombs;
+    uint32_t *free;    /* freed slots */
+    size_t n_free;
+    uint16_t cycle;    /* the purge cycle */
+    int live;
 } index;
 
 static void index_open(index *ix, const dataset *d, vg_hnsw_metric metric, int m, int efc, size_t budget) {
@@ -160,10 +165,13 @@ static void index_open(index *ix, const dataset *d, vg_hnsw_metric metric, int m
     ix->d = disk_new(&ix->p, vg_kernels_best());
     ix->store = vg_hnsw_store_new(&ix->p, 0, budget);
     disk_conn_open(&ix->w, ix->d, ix->store, &ix->p, vg_kernels_best());
+    size_t room = (size_t)d->n * 3 + 16;
     ix->slot_of = malloc((size_t)d->n * sizeof *ix->slot_of);
     for (int i = 0; i < d->n; i++) ix->slot_of[i] = VG_HNSW_NO_SLOT;
-    ix->row_of = malloc(((size_t)d->n * 2 + 16) * sizeof *ix->row_of);
-    ix->tombs = malloc(((size_t)d->n * 2 + 16) * sizeof *ix->tombs);
+    ix->row_of = malloc(room * sizeof *ix->row_of);
+    ix->tombs = malloc(room * sizeof *ix->tombs);
+    ix->free = malloc(room * sizeof *ix->free);
+    ix->cycle = 1;
 }
 
 static void index_close(index *ix) {
@@ -173,35 +181,59 @@ static void index_close(index *ix) {
     free(ix->slot_of);
     free(ix->row_of);
     free(ix->tombs);
+    free(ix->free);
 }
 
-/* Inserts row i into a tombstone's slot when there is one that is not the entry (as the extension
- * does), else into a new slot. */
+/* Inserts row i into a freed slot when there is one, else a new slot (as the extension does). */
 static int index_insert(index *ix, const dataset *d, int i) {
     vg_hnsw_view *v = ix->w.v;
-    uint32_t slot = vg_hnsw_view_slots(v);
-    size_t t = 0;
-    while (t < ix->n_tombs && ix->tombs[t] == vg_hnsw_view_entry(v)) t++;
-    if (t < ix->n_tombs) slot = ix->tombs[t];
-    if (vg_hnsw_insert(v, slot, 1000 + i, vec_of(d, i)) != VG_HNSW_OK) return -1;
-    if (t < ix->n_tombs) ix->tombs[t] = ix->tombs[--ix->n_tombs];
+    uint32_t slot = ix->n_free ? ix->free[ix->n_free - 1] : vg_hnsw_view_slots(v);
+    if (vg_hnsw_insert(v, slot, 1000 + i, vec_of(d, i), ix->live == 0) != VG_HNSW_OK) return -1;
+    if (ix->n_free) ix->n_free--;
     ix->slot_of[i] = slot;
     ix->row_of[slot] = i;
+    ix->live++;
     return 0;
 }
 
 static int index_delete(index *ix, int i) {
     uint32_t slot = ix->slot_of[i];
-    if (vg_hnsw_tombstone(ix->w.v, slot) != VG_HNSW_OK) return -1;
+    if (vg_hnsw_tombstone(ix->w.v, slot, ix->cycle) != VG_HNSW_OK) return -1;
     ix->slot_of[i] = VG_HNSW_NO_SLOT;
     ix->row_of[slot] = -1;
     ix->tombs[ix->n_tombs++] = slot;
+    ix->live--;
     return 0;
 }
 
-/* Row i takes the vector now in d (an UPDATE): its own slot takes it. */
+/* Row i takes the vector now in d (an UPDATE): a tombstone and a new node. */
 static int index_update(index *ix, const dataset *d, int i) {
-    return vg_hnsw_insert(ix->w.v, ix->slot_of[i], 1000 + i, vec_of(d, i)) == VG_HNSW_OK ? 0 : -1;
+    return index_delete(ix, i) == 0 && index_insert(ix, d, i) == 0 ? 0 : -1;
+}
+
+/* A whole purge cycle at once, inside the writer's transaction: every node cleaned of its links to the
+ * tombstones made so far, which are then freed (but the entry point). */
+static int index_purge(index *ix) {
+    vg_hnsw_view *v = ix->w.v;
+    uint16_t next = (uint16_t)(ix->cycle + 1);
+    int ok = 1;
+    for (uint32_t s = 0; s < vg_hnsw_view_slots(v); s++)
+        if (ix->row_of[s] != -2 && (ix->row_of[s] >= 0 || s == vg_hnsw_view_entry(v)))
+            ok &= vg_hnsw_clean(v, s, next, 0) == VG_HNSW_OK;
+    size_t kept = 0;
+    for (size_t t = 0; t < ix->n_tombs; t++) {
+        uint32_t s = ix->tombs[t];
+        if (s == vg_hnsw_view_entry(v)) {
+            ix->tombs[kept++] = s;
+            continue;
+        }
+        ok &= disk_conn_free_slot(&ix->w, s) == 0;
+        ix->row_of[s] = -2;
+        ix->free[ix->n_free++] = s;
+    }
+    ix->n_tombs = kept;
+    ix->cycle = next;
+    return ok ? 0 : -1;
 }
 
 /* Inserts rows [from, to) in transactions of batch rows. */
@@ -215,15 +247,25 @@ static int index_fill(index *ix, const dataset *d, int from, int to, int batch) 
     return ok;
 }
 
-/* Applies optimize's renumbering (live slots keep their order) to the bookkeeping. */
-static void index_renumbered(index *ix, uint32_t old_slots) {
+/* optimize, as the extension runs it: the freed slots sorted; then its renumbering (live slots keep
+ * their order) in the bookkeeping. */
+static int index_optimize(index *ix) {
+    uint32_t before = vg_hnsw_view_slots(ix->w.v), *free_sorted = malloc((ix->n_free + 1) * sizeof *free_sorted);
+    size_t n = 0;
+    for (uint32_t s = 0; s < before; s++)
+        if (ix->row_of[s] == -2) free_sorted[n++] = s;
+    disk_conn_write(&ix->w);
+    int ok = vg_hnsw_optimize(ix->w.v, free_sorted, n) == VG_HNSW_OK;
+    ok &= disk_conn_commit(&ix->w) == 0;
+    free(free_sorted);
     uint32_t live = 0;
-    for (uint32_t s = 0; s < old_slots; s++) {
+    for (uint32_t s = 0; s < before; s++) {
         if (ix->row_of[s] < 0) continue;
         ix->slot_of[ix->row_of[s]] = live;
         ix->row_of[live++] = ix->row_of[s];
     }
-    ix->n_tombs = 0;
+    ix->n_tombs = ix->n_free = 0;
+    return ok ? 0 : -1;
 }
 
 /* The exact k nearest of q among the live rows (and allowed ones), by brute force. */
@@ -295,7 +337,7 @@ static int graph_sound(disk_conn *c, const index *ix, int tomb_links_allowed) {
         }
         int tomb = (node->flags & VG_HNSW_NODE_TOMBSTONE) != 0;
         live_reached += !tomb;
-        ok &= tomb == (ix->row_of[s] < 0);
+        ok &= tomb == (ix->row_of[s] == -1);
         for (int l = 0; l <= node->level; l++) {
             const uint32_t *list = vg_hnsw_node_list(&L, node, l);
             for (uint32_t i = 1; i <= list[0]; i++) {
@@ -479,10 +521,11 @@ static void test_snapshots(void) {
     free(d.v);
 }
 
-/* Deletes (tombstones), inserts into their slots and updates, with small m: every live row stays
+/* Deletes (tombstones), updates (a tombstone and a new node) and inserts, with small m, and now and
+ * then a purge cycle that frees the tombstones' slots for later inserts: every live row stays
  * reachable and finds itself; searches return only live rows, and k of them. Then optimize. */
 static void test_churn(void) {
-    enum { N = 2000, DIMS = 12 };
+    enum { N = 3000, DIMS = 12 };
     dataset d = make_data(N, DIMS);
     index ix;
     index_open(&ix, &d, VG_HNSW_L2, 4, 100, 64u << 20);
@@ -506,17 +549,17 @@ static void test_churn(void) {
             break;
         default: ok &= index_delete(&ix, r) == 0 && index_insert(&ix, &d, next_new++) == 0; break;
         }
+        if (i % 250 == 249) ok &= index_purge(&ix) == 0;
         if (i % 50 == 49) ok &= disk_conn_commit(&ix.w) == 0;
     }
-    CHECK(ok, "deletes, updates and inserts into tombstones succeed");
-    CHECK(vg_hnsw_view_slots(ix.w.v) <= (uint32_t)(N / 2), "inserts took tombstones' slots: %u slots for %d rows",
-          vg_hnsw_view_slots(ix.w.v), N / 2);
+    CHECK(ok, "deletes, updates, inserts and purges succeed");
+    CHECK(ix.n_free > 0 && vg_hnsw_view_slots(ix.w.v) < (uint32_t)(N / 2 + N / 2 * 2 / 3),
+          "inserts took freed slots: %u slots for %d rows, %zu free", vg_hnsw_view_slots(ix.w.v), ix.live, ix.n_free);
     disk_conn r;
     disk_conn_open(&r, ix.d, ix.store, &ix.p, vg_kernels_best());
-    CHECK(graph_sound(&r, &ix, 1), "m=4: links sound, level 0 reaches every live row");
-    int lost = 0, live_only = 1, full = 1, live = 0;
+    CHECK(graph_sound(&r, &ix, 1), "m=4: links sound (none to a freed slot), level 0 reaches every live row");
+    int lost = 0, live_only = 1, full = 1;
     vg_hnsw_hit got[10];
-    for (int i = 0; i < N; i++) live += ix.slot_of[i] != VG_HNSW_NO_SLOT;
     for (int i = 0; i < N; i++) {
         if (ix.slot_of[i] == VG_HNSW_NO_SLOT) continue;
         int n = 0, found = 0;
@@ -525,16 +568,13 @@ static void test_churn(void) {
             found |= got[j].rowid == 1000 + i;
             live_only &= ix.slot_of[got[j].rowid - 1000] != VG_HNSW_NO_SLOT;
         }
-        full &= n == (live < 10 ? live : 10);
+        full &= n == (ix.live < 10 ? ix.live : 10);
         lost += !found;
     }
     CHECK(lost == 0, "m=4: every live row finds itself at ef_search 200 (%d lost)", lost);
     CHECK(live_only && full, "only live rows, and 10 of them");
-    uint32_t before = vg_hnsw_view_slots(ix.w.v);
-    disk_conn_write(&ix.w);
-    CHECK(vg_hnsw_optimize(ix.w.v) == VG_HNSW_OK, "optimize");
-    CHECK(disk_conn_commit(&ix.w) == 0, "optimize committed");
-    index_renumbered(&ix, before);
+    int live = ix.live;
+    CHECK(index_optimize(&ix) == 0, "optimize");
     CHECK(vg_hnsw_view_slots(ix.w.v) == (uint32_t)live, "optimize left %u slots for %d live rows",
           vg_hnsw_view_slots(ix.w.v), live);
     CHECK(graph_sound(&r, &ix, 0), "after optimize: no links to tombstones, level 0 reaches every row");
@@ -684,7 +724,7 @@ static void test_oom(void) {
         index_fill(&ix, &d, 0, 100, 100);
         disk_conn_write(&ix.w);
         vg_test_fail_alloc_after(at);
-        vg_hnsw_rc rc = vg_hnsw_insert(ix.w.v, vg_hnsw_view_slots(ix.w.v), 5000, vec_of(&d, 110));
+        vg_hnsw_rc rc = vg_hnsw_insert(ix.w.v, vg_hnsw_view_slots(ix.w.v), 5000, vec_of(&d, 110), 0);
         vg_test_fail_alloc_after(-1);
         failures += rc == VG_HNSW_NOMEM;
         bad += rc != VG_HNSW_NOMEM && rc != VG_HNSW_OK;

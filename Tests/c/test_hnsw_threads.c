@@ -128,28 +128,28 @@ void test_hnsw_threads(void) {
     disk_conn_write(&w);
     for (int i = 0; i < ROWS; i++) {
         for (int k = 0; k < DIMS; k++) v[k] = value(&seed);
-        ok &= vg_hnsw_insert(w.v, vg_hnsw_view_slots(w.v), next++, v) == VG_HNSW_OK;
+        ok &= vg_hnsw_insert(w.v, vg_hnsw_view_slots(w.v), next++, v, i == 0) == VG_HNSW_OK;
     }
     ok &= disk_conn_commit(&w) == 0;
     pthread_t t[READERS];
     for (int i = 0; i < READERS; i++) pthread_create(&t[i], NULL, reader, &sh);
-    /* the writer: transactions that tombstone, update in place and insert into fresh slots */
+    /* the writer: transactions that delete, update (a tombstone and a new node) and insert */
     for (int round = 0; round < ROUNDS; round++) {
         disk_conn_write(&w);
-        uint32_t slots = vg_hnsw_view_slots(w.v);
         for (int j = 0; j < 5; j++) {
-            uint32_t s = (uint32_t)(step(&seed) % slots);
+            uint32_t s = (uint32_t)(step(&seed) % vg_hnsw_view_slots(w.v));
             const vg_hnsw_node *n = vg_hnsw_view_node(w.v, s);
             if (!n) {
                 ok = 0;
                 break;
             }
             for (int k = 0; k < DIMS; k++) v[k] = value(&seed);
-            if (n->flags & VG_HNSW_NODE_TOMBSTONE) ok &= vg_hnsw_insert(w.v, s, next++, v) == VG_HNSW_OK;
-            else if (j % 2) ok &= vg_hnsw_insert(w.v, s, n->rowid, v) == VG_HNSW_OK;
-            else if (s != vg_hnsw_view_entry(w.v)) ok &= vg_hnsw_tombstone(w.v, s) == VG_HNSW_OK;
+            if (n->flags & VG_HNSW_NODE_TOMBSTONE) continue;
+            int64_t rowid = n->rowid;
+            ok &= vg_hnsw_tombstone(w.v, s, 1) == VG_HNSW_OK;
+            if (j % 2) ok &= vg_hnsw_insert(w.v, vg_hnsw_view_slots(w.v), rowid, v, 0) == VG_HNSW_OK;
         }
-        if (round % 10 == 0) ok &= vg_hnsw_insert(w.v, vg_hnsw_view_slots(w.v), next++, v) == VG_HNSW_OK;
+        if (round % 10 == 0) ok &= vg_hnsw_insert(w.v, vg_hnsw_view_slots(w.v), next++, v, 0) == VG_HNSW_OK;
         ok &= disk_conn_commit(&w) == 0;
     }
     pthread_mutex_lock(&sh.mu);
