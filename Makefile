@@ -37,7 +37,7 @@ ASAN_FLAGS := $(shell grep -v '^\#' sanitizers/asan.cflags)
 
 LOADABLE := build/vec_graph.$(EXT)
 
-.PHONY: all test test-c test-c-asan test-c-tsan test-swift matrix provision deps venv fixtures bench bench-hnsw bench-graph bench-node2vec npm wheel dist release-dry-run test-cross lint-workflows fuzz clean
+.PHONY: all test test-c test-c-asan test-c-tsan test-hnsw-threads test-hnsw-threads-tsan test-swift matrix provision deps venv fixtures bench bench-hnsw bench-graph bench-node2vec npm wheel dist release-dry-run test-cross lint-workflows fuzz clean
 
 all: $(LOADABLE)
 
@@ -86,6 +86,30 @@ build/tests/c_unit_tsan: $(C_TEST_SOURCES) $(C_UNDER_TEST) $(EXT_HEADERS) $(wild
 	@mkdir -p build/tests
 	$(SANITIZE_CC) -std=c11 $(WARNINGS) -g -O1 -fsanitize=thread -ISources/vec_graph/include -ISources/vec_graph \
 	  -o $@ $(C_TEST_SOURCES) $(C_UNDER_TEST) -lm -lpthread -L$(TSAN_LIBDIR) -Wl,-rpath,$(TSAN_LIBDIR) -ldispatch -lBlocksRuntime
+
+# hnsw_index with 4 reader threads and 1 writer thread in one process (Tests/hnsw/threads.c), linked
+# with the newest offline SQLite's amalgamation: plain, and under ThreadSanitizer.
+AMALGAMATION := build/dist/sqlite-amalgamation
+HNSW_THREADS_SRC := Tests/hnsw/threads.c $(EXT_SOURCES)
+$(AMALGAMATION)/sqlite3.c:
+	@bash packaging/dist/sqlite-amalgamation.sh $(AMALGAMATION)
+build/tests/sqlite3.o: $(AMALGAMATION)/sqlite3.c
+	@mkdir -p build/tests
+	$(SANITIZE_CC) -O2 -g -c -o $@ $<
+build/tests/sqlite3_tsan.o: $(AMALGAMATION)/sqlite3.c
+	@mkdir -p build/tests
+	$(SANITIZE_CC) -O1 -g -fsanitize=thread -c -o $@ $<
+build/tests/hnsw_threads: $(HNSW_THREADS_SRC) $(EXT_HEADERS) build/tests/sqlite3.o
+	$(SANITIZE_CC) -std=c11 $(WARNINGS) -O2 -g -I$(AMALGAMATION) -ISources/vec_graph/include -ISources/vec_graph \
+	  -DVEC_GRAPH_VERSION='"$(VERSION)"' -o $@ $(HNSW_THREADS_SRC) build/tests/sqlite3.o -lm -lpthread -ldl
+build/tests/hnsw_threads_tsan: $(HNSW_THREADS_SRC) $(EXT_HEADERS) build/tests/sqlite3_tsan.o
+	$(SANITIZE_CC) -std=c11 $(WARNINGS) -O1 -g -fsanitize=thread -I$(AMALGAMATION) -ISources/vec_graph/include \
+	  -ISources/vec_graph -DVEC_GRAPH_VERSION='"$(VERSION)"' -o $@ $(HNSW_THREADS_SRC) build/tests/sqlite3_tsan.o \
+	  -lm -lpthread -ldl -L$(TSAN_LIBDIR) -Wl,-rpath,$(TSAN_LIBDIR) -ldispatch -lBlocksRuntime
+test-hnsw-threads: build/tests/hnsw_threads
+	./build/tests/hnsw_threads build/tests/hnsw_threads.db 3
+test-hnsw-threads-tsan: build/tests/hnsw_threads_tsan
+	TSAN_OPTIONS=halt_on_error=1 ./build/tests/hnsw_threads_tsan build/tests/hnsw_threads_tsan.db 5
 
 test-swift: $(LOADABLE)
 	swift test

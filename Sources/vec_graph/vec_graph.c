@@ -32,7 +32,9 @@ __declspec(dllexport)
 __attribute__((visibility("default")))
 #endif
 int sqlite3_vecgraph_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi) {
-    SQLITE_EXTENSION_INIT2(pApi);
+    /* Every connection hands over the same routines: written once, not on every open, so connections
+     * opened at the same time on different threads do not race on the pointer. */
+    if (sqlite3_api != pApi) SQLITE_EXTENSION_INIT2(pApi);
     if (VG_RUNNING_SQLITE() < VG_MIN_SQLITE) {
         if (pzErrMsg)
             *pzErrMsg = sqlite3_mprintf("vec_graph needs SQLite 3.21.0 or newer; this is SQLite %s", sqlite3_libversion());
