@@ -7,7 +7,7 @@ results=build/test-results
 rm -rf "$results"
 mkdir -p "$results"
 # Every suite that must leave a result; tally.py counts a missing one as a failure.
-echo "build c-unit c-unit-asan swift-swift-testing matrix hnsw-crash node2vec-quality dist python python-noext npm-node npm-bun release-dry-run cross-linux-arm64 cross-win32-x64 lint-workflows fuzz-json" > "$results/expected.txt"
+echo "build c-unit c-unit-asan c-unit-tsan swift-swift-testing matrix hnsw-crash hnsw-churn hnsw-threads hnsw-threads-tsan node2vec-quality dist python python-noext npm-node npm-bun release-dry-run cross-linux-arm64 cross-win32-x64 lint-workflows fuzz-json" > "$results/expected.txt"
 
 status=0
 step() { # step NAME COMMAND...: runs COMMAND, its output to the terminal and to NAME.log
@@ -32,6 +32,7 @@ mv "$results/build-log.log" "$results/build.log"
 
 step c-unit make -s test-c
 step c-unit-asan make -s test-c-asan
+step c-unit-tsan make -s test-c-tsan
 # The offline SQLite mirror first: swift test's end-to-end run and the matrix both read it.
 step provision env PYTHON=.venv/bin/python bash sqlite-versions/provision-mirror.sh
 step swift-log swift test --xunit-output "$results/swift.xml"
@@ -52,6 +53,9 @@ for strategy in index load cache; do
 done
 
 step hnsw-crash /usr/bin/python3 Tests/crash/hnsw_crash.py build/vec_graph
+step hnsw-churn .venv/bin/python Tests/hnsw/churn.py build/vec_graph
+step hnsw-threads make -s test-hnsw-threads
+step hnsw-threads-tsan make -s test-hnsw-threads-tsan
 step node2vec-quality /usr/bin/python3 Tests/node2vec/quality.py build/vec_graph
 step graph-strategies .venv/bin/python Tests/graph/strategies.py build/vec_graph
 step dist-log bash packaging/dist/test.sh "$results"

@@ -170,7 +170,7 @@ static int relink(vg_hnsw_view *v, uint32_t slot, int level, uint32_t except, sc
         /* a tombstone host would take the link with it when it is purged */
         const vg_hnsw_node *h = list[i] == except ? NULL : vg_hnsw_get(v, list[i]);
         if (list[i] != except && !h) return -1;
-        if (!h || (h->flags & VG_HNSW_NODE_TOMBSTONE)) continue;
+        if (!h || (h->flags & (VG_HNSW_NODE_TOMBSTONE | VG_HNSW_NODE_FREED))) continue;
         double d;
         if (node_dist(v, slot, list[i], &d) != 0) return -1;
         sc->items[count++] = (vg_hnsw_item){d, list[i]};
@@ -193,7 +193,7 @@ static int keep_reachable(vg_hnsw_view *v, uint32_t *orphans, size_t n, int leve
         /* a tombstone is never a result, and a purge must not find a new link to it */
         const vg_hnsw_node *o = vg_hnsw_get(v, orphans[i]);
         if (!o) return -1;
-        if (o->flags & VG_HNSW_NODE_TOMBSTONE) continue;
+        if (o->flags & (VG_HNSW_NODE_TOMBSTONE | VG_HNSW_NODE_FREED)) continue;
         int back = linked_back(v, orphans[i], level, except);
         if (back < 0) return -1;
         uint32_t evicted = VG_HNSW_NO_SLOT;
@@ -246,9 +246,10 @@ static int connect(vg_hnsw_view *v, uint32_t n, uint32_t s, int level, scratch *
     return keep_reachable(v, orphans, dropped_links(old, list, orphans, 256), level, VG_HNSW_NO_SLOT, sc);
 }
 
-/* A tombstone of another purge cycle than the current one: its links are being taken out. */
+/* A tombstone of another purge cycle than the current one, whose links are being taken out (or a
+ * freed slot, which nothing should link to). */
 static int is_target(const vg_hnsw_node *n, uint16_t cycle, int all) {
-    return (n->flags & VG_HNSW_NODE_TOMBSTONE) && (all || n->cycle != cycle);
+    return (n->flags & VG_HNSW_NODE_FREED) || ((n->flags & VG_HNSW_NODE_TOMBSTONE) && (all || n->cycle != cycle));
 }
 
 /* Gathers into items p's links on level that are not targets, and the nodes that are not targets

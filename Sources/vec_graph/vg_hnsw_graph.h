@@ -79,6 +79,8 @@ vg_hnsw_store *vg_hnsw_store_new(const vg_hnsw_params *params, int64_t gen, size
 void vg_hnsw_store_free(vg_hnsw_store *s);
 /* The generation the store's nodes are current for. */
 int64_t vg_hnsw_store_generation(vg_hnsw_store *s);
+/* A new budget (bytes): the store evicts down to it now if it holds more. */
+void vg_hnsw_store_set_budget(vg_hnsw_store *s, size_t budget);
 /* What one generation changed: the nodes changed in any way, and of those the ones whose rowid,
  * vector or liveness changed (what a flat copy holds). Each list may be replaced by "all" when it
  * would be long (all, all_content). */
@@ -172,7 +174,8 @@ vg_hnsw_rc vg_hnsw_set_rowid(vg_hnsw_view *v, uint32_t slot, int64_t rowid);
  * from its other links and the nodes behind the targets. Once every node has been cleaned this way
  * since a target was made, nothing links to it and its slot can be freed. */
 vg_hnsw_rc vg_hnsw_clean(vg_hnsw_view *v, uint32_t slot, uint16_t cycle, int all);
-/* Drops the view's node of a freed slot (nothing may link to it). */
+/* Marks slot freed in the view (nothing may link to it): a stand-in node (vg_hnsw_node_freed) takes
+ * its place until an insert takes the slot. */
 vg_hnsw_rc vg_hnsw_view_free_slot(vg_hnsw_view *v, uint32_t slot);
 
 /* ---- optimize (vg_hnsw_optimize.c) ---- */

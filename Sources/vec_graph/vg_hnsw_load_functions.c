@@ -33,6 +33,20 @@ static vg_hnsw_rc node_of_row(vg_hnsw_vtab *vt, uint32_t slot, sqlite3_value *da
     return r;
 }
 
+/* A slot without a node row: freed (a stand-in node), or the index is damaged. */
+static vg_hnsw_rc missing(vg_hnsw_vtab *vt, uint32_t slot, vg_hnsw_node **out) {
+    sqlite3_stmt *s;
+    int rc = vg_hnsw_statement(vt, VG_HNSW_SQL_FREE_READ, &s);
+    if (rc != SQLITE_OK) return load_failed(vt, rc);
+    sqlite3_bind_int64(s, 1, slot);
+    rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc == SQLITE_ROW) return (*out = vg_hnsw_node_freed(&vt->layout, slot)) ? VG_HNSW_OK : VG_HNSW_NOMEM;
+    if (rc != SQLITE_DONE) return load_failed(vt, sqlite3_errcode(vt->db));
+    snprintf(vt->load_error, sizeof vt->load_error, "the node in slot %u is missing", slot);
+    return VG_HNSW_CORRUPT;
+}
+
 static vg_hnsw_rc load(void *ctx, uint32_t slot, vg_hnsw_node **out) {
     vg_hnsw_vtab *vt = ctx;
     sqlite3_stmt *s;
@@ -44,8 +58,7 @@ static vg_hnsw_rc load(void *ctx, uint32_t slot, vg_hnsw_node **out) {
     if (rc == SQLITE_ROW) {
         r = node_of_row(vt, slot, sqlite3_column_value(s, 0), out);
     } else if (rc == SQLITE_DONE) {
-        snprintf(vt->load_error, sizeof vt->load_error, "the node in slot %u is missing", slot);
-        r = VG_HNSW_CORRUPT;
+        r = missing(vt, slot, out);
     } else {
         r = load_failed(vt, sqlite3_errcode(vt->db));
     }
@@ -275,6 +288,11 @@ int vg_hnsw_exact_scan(vg_hnsw_vtab *vt, const float *q, int k, const uint32_t *
 
 int vg_hnsw_flush(vg_hnsw_vtab *vt) {
     if (!vt->in_txn || !vt->view) return SQLITE_OK;
+    /* after a ROLLBACK TO, the view takes slots and entry from the tables before writing them back */
+    if (vt->stale) {
+        int rc = vg_hnsw_refresh(vt);
+        if (rc != SQLITE_OK) return rc;
+    }
     uint32_t *dirty;
     size_t n = vg_hnsw_view_dirty(vt->view, &dirty);
     if (n == (size_t)-1) return SQLITE_NOMEM;

@@ -142,8 +142,11 @@ static int hnsw_sync(sqlite3_vtab *tab) {
     if (vt->broken)
         return vg_hnsw_error(vt, SQLITE_ABORT, "%s: an earlier write of this transaction failed; it was rolled back",
                              vt->name);
-    if (!vt->in_txn || !vt->bumped) return SQLITE_OK;
-    int rc = vg_hnsw_flush(vt);
+    if (!vt->in_txn) return SQLITE_OK;
+    /* after a ROLLBACK TO, the tables tell whether anything of this transaction is left */
+    int rc = vt->stale ? vg_hnsw_refresh(vt) : SQLITE_OK;
+    if (rc != SQLITE_OK || !vt->bumped) return rc;
+    rc = vg_hnsw_flush(vt);
     if (rc == SQLITE_OK) rc = write_change(vt);
     if (rc != SQLITE_OK) vt->broken = 1;
     return rc;

@@ -32,6 +32,14 @@ vg_hnsw_node *vg_hnsw_node_new(const vg_hnsw_layout *L, int level, uint32_t slot
     return n;
 }
 
+vg_hnsw_node *vg_hnsw_node_freed(const vg_hnsw_layout *L, uint32_t slot) {
+    vg_hnsw_node *n = vg_hnsw_node_new(L, 0, slot);
+    if (!n) return NULL;
+    memset(vg_hnsw_node_vec(n), 0, (size_t)L->dims * sizeof(float));
+    n->flags = VG_HNSW_NODE_FREED;
+    return n;
+}
+
 vg_hnsw_node *vg_hnsw_node_copy(const vg_hnsw_node *n) {
     vg_hnsw_node *c = vg_malloc(n->bytes);
     if (!c) return NULL;

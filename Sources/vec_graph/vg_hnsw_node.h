@@ -21,6 +21,7 @@
 #define VG_HNSW_NODE_STORED_FLAGS 0x01
 /* flags: in memory only */
 #define VG_HNSW_NODE_DIRTY 0x80 /* a private copy changed since the tables were last written */
+#define VG_HNSW_NODE_FREED 0x40 /* a stand-in for a freed slot: no node, never a result, no links */
 
 typedef struct vg_hnsw_node {
     struct vg_hnsw_node *retired_next; /* the shared cache's list of nodes waiting to be freed */
@@ -66,6 +67,8 @@ static inline int vg_hnsw_layout_cap(const vg_hnsw_layout *L, int level) {
 size_t vg_hnsw_node_size(const vg_hnsw_layout *L, int level);
 /* A node on level with empty lists (rowid 0, no flags, vector uninitialised), or NULL. */
 vg_hnsw_node *vg_hnsw_node_new(const vg_hnsw_layout *L, int level, uint32_t slot);
+/* The stand-in for a freed slot (VG_HNSW_NODE_FREED, level 0, no links), or NULL. */
+vg_hnsw_node *vg_hnsw_node_freed(const vg_hnsw_layout *L, uint32_t slot);
 /* A private copy of n (clock bit and retired link cleared), or NULL. */
 vg_hnsw_node *vg_hnsw_node_copy(const vg_hnsw_node *n);
 void vg_hnsw_node_free(vg_hnsw_node *n);

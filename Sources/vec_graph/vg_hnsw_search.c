@@ -61,7 +61,7 @@ static uint32_t fresh_neighbours(vg_hnsw_view *v, const uint32_t *list) {
 }
 
 static inline int may_return(const vg_hnsw_node *n, uint32_t slot, const unsigned char *allowed, uint32_t skip) {
-    return !(n->flags & VG_HNSW_NODE_TOMBSTONE) && slot != skip && (!allowed || allowed[slot]);
+    return !(n->flags & (VG_HNSW_NODE_TOMBSTONE | VG_HNSW_NODE_FREED)) && slot != skip && (!allowed || allowed[slot]);
 }
 
 int vg_hnsw_search_layer(vg_hnsw_view *v, const float *q, float qn, uint32_t ep, int ef, int level,
@@ -171,7 +171,7 @@ static int exact_one(vg_hnsw_view *v, const vg_hnsw_flat *flat, const uint32_t *
     }
     const vg_hnsw_node *n = vg_hnsw_get(v, slot);
     if (!n) return -1;
-    if (n->flags & VG_HNSW_NODE_TOMBSTONE) return 0;
+    if (n->flags & (VG_HNSW_NODE_TOMBSTONE | VG_HNSW_NODE_FREED)) return 0;
     return offer(&v->res, k, vg_hnsw_dist_query(v, q, qn, n), slot);
 }
 

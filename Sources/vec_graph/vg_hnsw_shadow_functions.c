@@ -33,9 +33,10 @@ static const char *const statement_sql[VG_HNSW_SQL_COUNT] = {
     [VG_HNSW_SQL_FREE_ADD] = "INSERT OR REPLACE INTO \"%w\".\"%w_free\"(slot) VALUES (?1)",
     [VG_HNSW_SQL_FREE_DELETE] = "DELETE FROM \"%w\".\"%w_free\" WHERE slot = ?1",
     [VG_HNSW_SQL_FREE_PICK] = "SELECT slot FROM \"%w\".\"%w_free\" ORDER BY slot LIMIT 1",
+    [VG_HNSW_SQL_FREE_READ] = "SELECT 1 FROM \"%w\".\"%w_free\" WHERE slot = ?1",
     [VG_HNSW_SQL_CLEAN_SCAN] = "SELECT slot FROM \"%w\".\"%w_nodes\" WHERE slot >= ?1 ORDER BY slot LIMIT ?2",
-    [VG_HNSW_SQL_CHANGES_READ] = "SELECT generation, slots, content FROM \"%w\".\"%w_changes\" "
-                                 "WHERE generation > ?1 AND generation <= ?2 ORDER BY generation",
+    [VG_HNSW_SQL_CHANGES_READ] = ("SELECT generation, slots, content FROM \"%w\".\"%w_changes\" "
+                                  "WHERE generation > ?1 AND generation <= ?2 ORDER BY generation"),
     [VG_HNSW_SQL_CHANGES_WRITE] =
         "INSERT OR REPLACE INTO \"%w\".\"%w_changes\"(generation, slots, content) VALUES (?1, ?2, ?3)",
     [VG_HNSW_SQL_CHANGES_PRUNE] = "DELETE FROM \"%w\".\"%w_changes\" WHERE generation <= ?1",

@@ -181,6 +181,15 @@ vg_hnsw_node *vg_hnsw_store_publish(vg_hnsw_store *s, vg_hnsw_pin *pin, vg_hnsw_
     return got;
 }
 
+void vg_hnsw_store_set_budget(vg_hnsw_store *s, size_t budget) {
+    vg_mutex_enter(s->mu);
+    s->budget = budget;
+    if (s->flat && s->flat->bytes > budget / 2) retire_flat(s);
+    if (s->used > budget) evict_to(s, budget - budget / 8);
+    try_flip(s);
+    vg_mutex_leave(s->mu);
+}
+
 int64_t vg_hnsw_store_generation(vg_hnsw_store *s) {
     vg_mutex_enter(s->mu);
     int64_t gen = s->gen;

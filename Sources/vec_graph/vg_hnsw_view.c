@@ -196,8 +196,10 @@ size_t vg_hnsw_view_dirty(vg_hnsw_view *v, uint32_t **slots) {
     *slots = vg_malloc((v->n_dirty ? v->n_dirty : 1) * sizeof **slots);
     if (!*slots) return (size_t)-1;
     size_t n = 0;
-    for (size_t i = 0; i < v->n_dirty; i++)
-        if (vg_hnsw_privmap_get(&v->priv, v->dirty[i])) (*slots)[n++] = v->dirty[i]; /* not freed since */
+    for (size_t i = 0; i < v->n_dirty; i++) {
+        const vg_hnsw_node *node = vg_hnsw_privmap_get(&v->priv, v->dirty[i]);
+        if (node && (node->flags & VG_HNSW_NODE_DIRTY) && !(node->flags & VG_HNSW_NODE_FREED)) (*slots)[n++] = v->dirty[i];
+    }
     qsort(*slots, n, sizeof **slots, compare_slots);
     return n;
 }
@@ -220,8 +222,12 @@ void vg_hnsw_view_delta(const vg_hnsw_view *v, vg_hnsw_delta *d) {
 }
 
 vg_hnsw_rc vg_hnsw_view_free_slot(vg_hnsw_view *v, uint32_t slot) {
-    vg_hnsw_node *n = vg_hnsw_privmap_get(&v->priv, slot);
-    if (n && vg_hnsw_privmap_put(&v->priv, slot, NULL, v->n_slots) != 0) return VG_HNSW_NOMEM;
+    vg_hnsw_node *n = vg_hnsw_node_freed(&v->L, slot);
+    if (!n) return VG_HNSW_NOMEM;
+    if (vg_hnsw_privmap_put(&v->priv, slot, n, v->n_slots) != 0) {
+        vg_hnsw_node_free(n);
+        return VG_HNSW_NOMEM;
+    }
     if (vg_hnsw_slotset_add(&v->changed, slot) != 0 || vg_hnsw_slotset_add(&v->content, slot) != 0)
         return VG_HNSW_NOMEM;
     return VG_HNSW_OK;
@@ -240,12 +246,7 @@ void vg_hnsw_view_txn_end(vg_hnsw_view *v, int committed) {
         vg_hnsw_view_delta(v, &d);
         vg_hnsw_node **nodes = m->count ? vg_malloc(m->count * sizeof *nodes) : NULL;
         size_t count = nodes ? m->count : 0;
-        size_t taken = 0;
-        for (size_t i = 0; i < count; i++) {
-            vg_hnsw_node *n = vg_hnsw_privmap_get(m, m->slots[i]);
-            if (n) nodes[taken++] = n; /* a freed slot's entry is empty */
-        }
-        count = taken;
+        for (size_t i = 0; i < count; i++) nodes[i] = vg_hnsw_privmap_get(m, m->slots[i]);
         /* without room to hand the nodes over, the store still learns of the change */
         vg_hnsw_store_commit(v->store, v->gen, &d, nodes, count);
         vg_free(nodes);

@@ -8,7 +8,8 @@
  *              "rowid N already exists".
  *   UPDATE     a new vector: the old node becomes a tombstone and the row a new node (the cost of a
  *              delete and an insert); a new rowid alone only renames the node.
- *   commands   INSERT INTO t(t) VALUES ('optimize') | ('integrity-check').
+ *   commands   INSERT INTO t(t) VALUES ('optimize') | ('integrity-check') | ('cache_mb=N'): the last
+ *              sets this process's cache budget for the index (the CREATE option is the default).
  * The purge goes round the slots in cycles, a cursor in _config: each node it passes is cleaned of
  * its links to the tombstones of earlier cycles (vg_hnsw_clean); when the cursor has been round, no
  * node links to those any more, and their slots are freed. So a tombstone lives at most two cycles,
@@ -17,6 +18,7 @@
  * changes the view's private nodes, written at the next savepoint or COMMIT. A change can fail
  * half-way only for want of memory (or a failed read): SQLite then rolls back the statement (to
  * tables flushed when it began) or the transaction. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "vg_hnsw_vtab.h"
@@ -248,8 +250,19 @@ static int command(vg_hnsw_vtab *vt, sqlite3_value *cmd) {
         sqlite3_free(problem);
         return rc;
     }
-    return vg_hnsw_error(vt, SQLITE_ERROR, "%s: unknown command %Q (expected 'optimize' or 'integrity-check')",
-                         vt->name, text ? text : "NULL");
+    if (sqlite3_value_type(cmd) == SQLITE_TEXT && text && sqlite3_strnicmp(text, "cache_mb=", 9) == 0) {
+        char *end;
+        long long mb = strtoll(text + 9, &end, 10);
+        if (end == text + 9 || *end || mb < 1 || mb > 1048576)
+            return vg_hnsw_error(vt, SQLITE_ERROR, "%s: cache_mb must be an integer from 1 to 1048576, got %Q",
+                                 vt->name, text + 9);
+        int rc = vg_hnsw_refresh(vt);
+        if (rc == SQLITE_OK) vg_hnsw_store_set_budget(vt->store, (size_t)mb << 20);
+        return rc;
+    }
+    return vg_hnsw_error(vt, SQLITE_ERROR,
+                         "%s: unknown command %Q (expected 'optimize', 'integrity-check' or 'cache_mb=N')", vt->name,
+                         text ? text : "NULL");
 }
 
 int vg_hnsw_update(sqlite3_vtab *tab, int argc, sqlite3_value **argv, sqlite3_int64 *rowid) {
