@@ -17,21 +17,19 @@
 #define VG_ACQUIRE_FENCE() _ReadWriteBarrier()
 #define VG_RELEASE_FENCE() _ReadWriteBarrier()
 #endif
-static __forceinline void *vg_atomic_load_ptr(void *const volatile *p) {
+static __forceinline void *vg_msvc_load_ptr(void *const volatile *p) {
     void *v = *p;
     VG_ACQUIRE_FENCE();
     return v;
 }
-static __forceinline void vg_atomic_store_ptr(void *volatile *p, void *v) {
+static __forceinline void vg_msvc_store_ptr(void *volatile *p, void *v) {
     VG_RELEASE_FENCE();
     *p = v;
 }
-static __forceinline uint8_t vg_atomic_load_u8(const volatile uint8_t *p) {
-    return *p;
-}
-static __forceinline void vg_atomic_store_u8(volatile uint8_t *p, uint8_t v) {
-    *p = v;
-}
+#define vg_atomic_load_ptr(p) vg_msvc_load_ptr((void *const volatile *)(p))
+#define vg_atomic_store_ptr(p, v) vg_msvc_store_ptr((void *volatile *)(p), (void *)(v))
+#define vg_atomic_load_u8(p) (*(const volatile uint8_t *)(p))
+#define vg_atomic_store_u8(p, v) (*(volatile uint8_t *)(p) = (uint8_t)(v))
 #else
 #define vg_atomic_load_ptr(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
 #define vg_atomic_store_ptr(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
