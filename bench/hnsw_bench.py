@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """hnsw_index against its peers in one run: hnswlib (the same algorithm in C++, no SQL) and
-sqlite-vec's vec0 (brute force through SQL). Seeded clustered float32 data, exact ground truth by numpy,
-single thread, M=16, ef_construction=200, k=10. Builds run in child processes (bench/hnsw_build.py)
-so each one's peak memory is its own; builds and query passes of the engines alternate, best kept. Writes build/bench/hnsw/results.json, the recall/QPS plot,
-and prints the Markdown tables of the README.
+sqlite-vec's vec0 (brute force through SQL). Seeded clustered float32 data, then Fashion-MNIST (real
+data, as ann-benchmarks uses it), exact ground truth by numpy, single thread, M=16,
+ef_construction=200, k=10. Builds run in child processes (bench/hnsw_build.py) so each one's peak
+memory is its own; builds and query passes of the engines alternate, best kept. Then the everyday
+operations (bench/hnsw_app.py) and, with --large, 1,000,000 rows (bench/hnsw_large.py). Writes
+build/bench/hnsw/results.json, the recall/QPS plot, and prints the Markdown tables of the README.
 
-Usage: hnsw_bench.py EXTENSION [--small] [--seed N] [--plot PNG]"""
+Usage: hnsw_bench.py EXTENSION [--small] [--seed N] [--plot PNG] [--no-fashion] [--large]"""
 import argparse
 import json
 import os
@@ -18,7 +20,10 @@ import hnswlib
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import hnsw_app  # noqa: E402
 import hnsw_data  # noqa: E402
+import hnsw_fashion  # noqa: E402
+import hnsw_large  # noqa: E402
 import hnsw_query as hq  # noqa: E402
 
 DIMS, M, EF_CONSTRUCTION = 128, 16, 200
@@ -50,35 +55,34 @@ def at_recall(curve, target):
     return None
 
 
-def run(extension, n, n_queries, seed, plot_path):
-    OUT.mkdir(parents=True, exist_ok=True)
-    # Data and builds come from children while this process is still small: a child's ru_maxrss
-    # starts from its parent's peak at the fork.
-    child("hnsw_data.py", OUT, n, n_queries, DIMS, seed)
-    res = {"n": n, "queries": n_queries, "dims": DIMS, "m": M, "ef_construction": EF_CONSTRUCTION, "seed": seed,
-           "versions": {p: metadata.version(p) for p in ("hnswlib", "sqlite-vec", "numpy")},
-           "build": {}, "curve": {}, "filtered": []}
-    paths = {"vec_graph": OUT / "vec_graph.db", "hnswlib": OUT / "hnswlib.bin", "sqlite-vec": OUT / "sqlite_vec.db"}
+def measure(extension, out, seed, filters, res):
+    """Builds vec_graph, hnswlib and vec0 over out/base.npy (each BUILD_RUNS times, in turns), then the
+    recall/QPS curves over ef_search, vec0's brute force and the filtered queries, into res."""
+    base, queries = np.load(out / "base.npy"), np.load(out / "queries.npy")
+    dims = base.shape[1]
+    res.update({"n": len(base), "queries": len(queries), "dims": dims, "m": M, "ef_construction": EF_CONSTRUCTION,
+                "seed": seed, "build": {}, "curve": {}, "filtered": [], "raw_vector_bytes": base.nbytes})
+    del base, queries
+    paths = {"vec_graph": out / "vec_graph.db", "hnswlib": out / "hnswlib.bin", "sqlite-vec": out / "sqlite_vec.db"}
     # Each build BUILD_RUNS times, the engines taking turns, so a busy moment of the machine does not
     # fall on one of them only: the fastest time, the largest peak.
     for run_no in range(BUILD_RUNS):
         for engine, path in paths.items():
             print(f"building {engine} ({run_no + 1}/{BUILD_RUNS}) ...", file=sys.stderr, flush=True)
             ext = extension if engine == "vec_graph" else "-"
-            r = json.loads(child("hnsw_build.py", engine, OUT / "base.npy", path, ext, M, EF_CONSTRUCTION, seed))
+            r = json.loads(child("hnsw_build.py", engine, out / "base.npy", path, ext, M, EF_CONSTRUCTION, seed))
             best = res["build"].setdefault(engine, r)
             best["seconds"] = min(best["seconds"], r["seconds"])
             best["peak_kib"] = max(best["peak_kib"], r["peak_kib"])
-    base, queries = np.load(OUT / "base.npy"), np.load(OUT / "queries.npy")
-    res["raw_vector_bytes"] = base.nbytes
+    base, queries = np.load(out / "base.npy"), np.load(out / "queries.npy")
     truth = hnsw_data.exact_knn(base, queries, hq.K)
 
     vg = hq.connect(str(paths["vec_graph"]), extension)
     res["kernel"] = vg.execute("SELECT vec_graph_kernel()").fetchone()[0]
     res["sqlite"] = vg.execute("SELECT sqlite_version()").fetchone()[0]
-    hq.vec_graph_knn(vg, queries[:1], repeat=1)  # loads the graph from the shadow tables
-    index = hnswlib.Index(space="l2", dim=DIMS)
-    index.load_index(str(paths["hnswlib"]), max_elements=n)
+    hq.vec_graph_knn(vg, queries, repeat=1)  # the steady state: one pass reads what the queries touch
+    index = hnswlib.Index(space="l2", dim=dims)
+    index.load_index(str(paths["hnswlib"]), max_elements=len(base))
     index.set_num_threads(1)
 
     print("querying ...", file=sys.stderr, flush=True)
@@ -102,12 +106,12 @@ def run(extension, n, n_queries, seed, plot_path):
 
     # vec0 is brute force: a slice of the queries is enough for its (exact) throughput.
     sv = hq.connect(str(paths["sqlite-vec"]))
-    n_sv = min(n_queries, 200)
+    n_sv = min(len(queries), 200)
     qps, found = hq.sqlite_vec_knn(sv, queries[:n_sv])
     res["sqlite_vec"] = {"qps": qps, "recall": hnsw_data.recall(found, truth[:n_sv]), "queries": n_sv}
 
-    for fraction in FILTERS:
-        ids = hnsw_data.allowed_ids(n, fraction, seed)
+    for fraction in filters:
+        ids = hnsw_data.allowed_ids(len(base), fraction, seed)
         ftruth = hnsw_data.exact_knn(base, queries, hq.K, ids)
         vg.execute("CREATE TEMP TABLE IF NOT EXISTS allowed(id INTEGER PRIMARY KEY)")
         vg.execute("DELETE FROM temp.allowed")
@@ -123,20 +127,50 @@ def run(extension, n, n_queries, seed, plot_path):
         except RuntimeError as e:
             row["hnswlib filter, ef 64"] = {"error": str(e)}
         res["filtered"].append(row)
+    vg.close()
+    return paths
 
-    (OUT / "results.json").write_text(json.dumps(res, indent=1))
+
+def run(extension, n, n_queries, seed, plot_path, fashion, large):
+    OUT.mkdir(parents=True, exist_ok=True)
+    versions = {p: metadata.version(p) for p in ("hnswlib", "sqlite-vec", "numpy")}
+    # Data and builds come from children while this process is still small: a child's ru_maxrss
+    # starts from its parent's peak at the fork.
+    child("hnsw_data.py", OUT, n, n_queries, DIMS, seed)
+    res = {"versions": versions}
+    paths = measure(extension, OUT, seed, FILTERS, res)
+    print("everyday operations ...", file=sys.stderr, flush=True)
+    res["app"] = hnsw_app.run(paths, extension, OUT / "base.npy", OUT / "queries.npy", OUT, M, EF_CONSTRUCTION, seed)
+    results = {"synthetic": res}
+    if fashion:
+        print("Fashion-MNIST ...", file=sys.stderr, flush=True)
+        fm_out = OUT / "fashion-mnist"
+        fm_out.mkdir(exist_ok=True)
+        hnsw_fashion.prepare(fm_out)
+        results["fashion-mnist"] = {"versions": versions}
+        measure(extension, fm_out, seed, [], results["fashion-mnist"])
+    if large:
+        print("1,000,000 x 128 ...", file=sys.stderr, flush=True)
+        results["large"] = hnsw_large.run(extension, OUT / "large", seed)
+    (OUT / "results.json").write_text(json.dumps(results, indent=1))
     import hnsw_plot  # matplotlib only now, after the measurements
     hnsw_plot.plot(res, plot_path)
-    report(res)
+    report(res, "clustered float32 (a seeded mixture of 100 Gaussians)")
+    hnsw_app.report(res["app"])
+    if fashion:
+        report(results["fashion-mnist"], "Fashion-MNIST (Debian's dataset-fashion-mnist: 60,000 training images as the index, "
+               "its 10,000 test images as queries, squared L2 on raw pixels)")
+    if large:
+        hnsw_large.report(results["large"])
 
 
 def fmt_ratio(a, b):
     return f"{a / b:.2f}x" if a and b else "n/a"
 
 
-def report(res):
+def report(res, data):
     vg_curve, per_query, batch = (res["curve"][k] for k in res["curve"])
-    print(f"\nhnsw_index vs peers: {res['n']:,} x {res['dims']} clustered float32 (seed {res['seed']}), "
+    print(f"\nhnsw_index vs peers: {res['n']:,} x {res['dims']} {data} (seed {res['seed']}), "
           f"{res['queries']:,} queries, k=10, M={res['m']}, ef_construction={res['ef_construction']}, one thread; "
           f"SQLite {res['sqlite']}, kernel {res['kernel']}; "
           + ", ".join(f"{p} {v}" for p, v in res["versions"].items()) + "\n")
@@ -168,10 +202,12 @@ def report(res):
         print(f"| {target} | {v or 0:,.0f} | {h or 0:,.0f} | {hb or 0:,.0f} | {fmt_ratio(v, h)} | {fmt_ratio(v, hb)} | "
               f"{fmt_ratio(v, sv['qps'])} |")
     print(f"\nsqlite-vec vec0 (brute force, {sv['queries']} queries): {sv['qps']:,.1f} QPS, recall {sv['recall']:.3f}\n")
+    if not res["filtered"]:
+        return
     print("| filter | allowed ids | vec_graph rowid IN recall | QPS | vec_graph allowed BLOB recall | QPS | "
           "hnswlib filter (ef 64) recall | QPS |")
     print("|---|---|---|---|---|---|---|---|")
-    for row in res["filtered"]:
+    for row in res["filtered"] if res["filtered"] else []:
         cells = [f"{row['fraction']:.0%}", f"{row['allowed']:,}"]
         for key in ("vec_graph rowid IN", "vec_graph allowed BLOB", "hnswlib filter, ef 64"):
             r = row[key]
@@ -186,9 +222,11 @@ def main():
     ap.add_argument("--seed", type=int, default=20261126)
     ap.add_argument("--plot", help="the PNG to write (default: bench/hnsw_recall_qps.png, with --small "
                     "build/bench/hnsw/recall_qps_small.png)")
+    ap.add_argument("--no-fashion", action="store_true", help="skip the Fashion-MNIST run")
+    ap.add_argument("--large", action="store_true", help="also 1,000,000 x 128 (first query, a 64 MB budget)")
     a = ap.parse_args()
     plot = a.plot or (str(OUT / "recall_qps_small.png") if a.small else "bench/hnsw_recall_qps.png")
-    run(a.extension, 20_000 if a.small else 100_000, 1_000, a.seed, plot)
+    run(a.extension, 20_000 if a.small else 100_000, 1_000, a.seed, plot, not a.no_fashion, a.large)
 
 
 if __name__ == "__main__":

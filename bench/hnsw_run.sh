@@ -3,11 +3,17 @@
 # one run, one thread. Its peers live in their own venv (build/bench/hnsw-venv, from
 # bench/requirements-hnsw.txt), made from Debian's /usr/bin/python3, whose sqlite3 module can load
 # extensions. Prints Markdown tables and writes bench/hnsw_recall_qps.png.
-#   bash bench/hnsw_run.sh            100,000 x 128 vectors, 1,000 queries (a few minutes)
+#   bash bench/hnsw_run.sh            100,000 x 128 vectors, 1,000 queries, then Fashion-MNIST (about 40 minutes)
 #   bash bench/hnsw_run.sh --small    20,000 x 128 vectors
+#   bash bench/hnsw_run.sh --large    also 1,000,000 x 128 (adds about 20 minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 make -s build/vec_graph.so
+# Fashion-MNIST comes from Debian's dataset-fashion-mnist package.
+if ! dpkg-query -W -f='${Status}' dataset-fashion-mnist 2>/dev/null | grep -q "install ok installed"; then
+  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq dataset-fashion-mnist
+fi
 venv=build/bench/hnsw-venv
 if [ ! -f "$venv/.installed" ] || [ bench/requirements-hnsw.txt -nt "$venv/.installed" ]; then
   /usr/bin/python3 -m venv "$venv"
