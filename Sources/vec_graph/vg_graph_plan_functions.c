@@ -87,7 +87,6 @@ static int from_indexes(sqlite3 *db, const vg_graph_conn *conn, const char *fnam
 
     vg_graph_lookups lk;
     vg_graph_lookups_init(&lk, db, fname, t);
-    int rc;
     vg_graph_local local;
     vg_graph_local_init(&local, path && t->col[2], vg_graph_lookups_fetch, &lk, limit);
     uint32_t start, end = 0;
@@ -101,7 +100,7 @@ static int from_indexes(sqlite3 *db, const vg_graph_conn *conn, const char *fnam
     vg_graph g;
     memset(&g, 0, sizeof g);
     if (st == VG_GRAPH_OK && exists) st = vg_graph_local_build(&local, !path && search->dir != VG_GRAPH_FORWARD, &g);
-    rc = local_rc(st, &local, &lk, fname, err);
+    int rc = local_rc(st, &local, &lk, fname, err);
     if (rc == SQLITE_OK && !known) rc = READ_TABLE;
     if (rc == SQLITE_OK && exists && !(*out = vg_graph_share(&g))) rc = SQLITE_NOMEM;
     vg_graph_free(&g);
