@@ -142,9 +142,10 @@ int vg_hnsw_refresh(vg_hnsw_vtab *vt) {
     if (vt->broken)
         return vg_hnsw_error(vt, SQLITE_ABORT, "%s: writing the index failed earlier in this transaction: roll it back",
                              vt->name);
-    if (vt->in_txn && !vt->stale) return SQLITE_OK;
+    int rc = vg_hnsw_shadow_check(vt);
+    if (rc != SQLITE_OK || (vt->in_txn && !vt->stale)) return rc;
     vg_hnsw_state st;
-    int rc = vg_hnsw_config_read(vt, &st);
+    rc = vg_hnsw_config_read(vt, &st);
     if (rc == SQLITE_OK && !vt->view) rc = attach(vt, &st);
     if (rc != SQLITE_OK) return rc;
     uint32_t entry = st.entry < 0 ? VG_HNSW_NO_SLOT : (uint32_t)st.entry;

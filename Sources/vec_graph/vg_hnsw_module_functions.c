@@ -49,6 +49,7 @@ static int init(sqlite3 *db, void *aux, int argc, const char *const *argv, sqlit
     if (!vt) return SQLITE_NOMEM;
     memset(vt, 0, sizeof *vt);
     vt->db = db;
+    vt->checked_schema = -1; /* no pair of schema versions: checked at first use */
     vt->params = params;
     vg_hnsw_layout_init(&vt->layout, &params);
     vt->kernels = aux;

@@ -146,11 +146,24 @@ static vg_hnsw_vtab *table_of(hnsw_cursor *c) {
     return (vg_hnsw_vtab *)c->base.pVtab;
 }
 
+/* The next row of a POINT or SCAN statement (id, vector, slot, typeof and length of the node
+ * data, which SQLite answers without reading the BLOB): a rowid whose slot has
+ * no node row, or a node row too short for its vector, is damage, never a row left out. */
 static int step(hnsw_cursor *c) {
+    vg_hnsw_vtab *vt = table_of(c);
     int rc = sqlite3_step(c->stmt);
     c->stmt_row = rc == SQLITE_ROW;
-    if (rc == SQLITE_ROW || rc == SQLITE_DONE) return SQLITE_OK;
-    return vg_hnsw_error(table_of(c), rc, "%s: %s", table_of(c)->name, sqlite3_errmsg(table_of(c)->db));
+    if (rc == SQLITE_DONE) return SQLITE_OK;
+    if (rc != SQLITE_ROW) return vg_hnsw_error(vt, rc, "%s: %s", vt->name, sqlite3_errmsg(vt->db));
+    sqlite3_int64 id = sqlite3_column_int64(c->stmt, 0), slot = sqlite3_column_int64(c->stmt, 2);
+    const char *kind = (const char *)sqlite3_column_text(c->stmt, 3);
+    if (!kind || strcmp(kind, "null") == 0 || sqlite3_column_type(c->stmt, 2) != SQLITE_INTEGER)
+        return vg_hnsw_error(vt, SQLITE_CORRUPT_VTAB, "%s is damaged: %s_rowids maps rowid %lld to no slot", vt->name,
+                             vt->name, (long long)id);
+    if (strcmp(kind, "blob") != 0 || sqlite3_column_int64(c->stmt, 4) < 12 + 4 * (sqlite3_int64)vt->params.dims)
+        return vg_hnsw_error(vt, SQLITE_CORRUPT_VTAB, "%s is damaged: node in slot %lld: not a BLOB holding a vector",
+                             vt->name, (long long)slot);
+    return SQLITE_OK;
 }
 
 /* A growing array of rowids. */
@@ -430,8 +443,8 @@ int vg_hnsw_filter(sqlite3_vtab_cursor *cur, int idx_num, const char *idx_str, i
         int rc = vg_hnsw_refresh(vt);
         if (rc == SQLITE_OK) rc = vg_hnsw_flush(vt);
         if (rc != SQLITE_OK) return rc;
-        char *sql = sqlite3_mprintf("SELECT r.id, substr(n.data, 13, ?1) FROM \"%w\".\"%w_rowids\" r"
-                                    " JOIN \"%w\".\"%w_nodes\" n ON n.slot = r.slot %s",
+        char *sql = sqlite3_mprintf("SELECT r.id, substr(n.data, 13, ?1), r.slot, typeof(n.data), length(n.data) FROM \"%w\".\"%w_rowids\" r"
+                                    " LEFT JOIN \"%w\".\"%w_nodes\" n ON n.slot = r.slot %s",
                                     vt->schema, vt->name, vt->schema, vt->name,
                                     c->plan == PLAN_POINT ? "WHERE r.id = ?2" : "ORDER BY r.id");
         if (!sql) return SQLITE_NOMEM;

@@ -41,6 +41,8 @@ static const char *const statement_sql[VG_HNSW_SQL_COUNT] = {
         "INSERT OR REPLACE INTO \"%w\".\"%w_changes\"(generation, slots, content) VALUES (?1, ?2, ?3)",
     [VG_HNSW_SQL_CHANGES_PRUNE] = "DELETE FROM \"%w\".\"%w_changes\" WHERE generation <= ?1",
     [VG_HNSW_SQL_VECTOR_READ] = "SELECT substr(data, 13, ?2) FROM \"%w\".\"%w_nodes\" WHERE slot = ?1",
+    [VG_HNSW_SQL_SCHEMA_VERSION] = "PRAGMA \"%w\".schema_version",
+    [VG_HNSW_SQL_TEMP_SCHEMA_VERSION] = "PRAGMA temp.schema_version",
 };
 
 /* Every shadow table, and the one format 1 had besides (dropped and renamed with the others). */
@@ -124,9 +126,13 @@ int vg_hnsw_shadow_create(sqlite3 *db, const char *schema, const char *name) {
     return rc;
 }
 
-/* Whether schema holds a table named name_suffix (looked up with bound parameters). */
-static int shadow_exists(vg_hnsw_vtab *vt, const char *suffix, int *exists) {
-    char *sql = sqlite3_mprintf("SELECT 1 FROM \"%w\".sqlite_master WHERE type = 'table' AND name = ?1 || '_' || ?2",
+/* What schema holds under the name name_suffix: *kind is SHADOW_TABLE, SHADOW_OTHER (a view, an
+ * index) or SHADOW_NONE (looked up with bound parameters). */
+enum { SHADOW_NONE, SHADOW_OTHER, SHADOW_TABLE };
+
+static int shadow_kind(vg_hnsw_vtab *vt, const char *suffix, int *kind) {
+    char *sql = sqlite3_mprintf("SELECT max(type = 'table') FROM \"%w\".sqlite_master WHERE name = ?1 || '_' || ?2"
+                                " AND type IN ('table', 'view', 'index')",
                                 vt->schema);
     sqlite3_stmt *s = NULL;
     if (!sql) return SQLITE_NOMEM;
@@ -136,7 +142,9 @@ static int shadow_exists(vg_hnsw_vtab *vt, const char *suffix, int *exists) {
     sqlite3_bind_text(s, 1, vt->name, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 2, suffix, -1, SQLITE_STATIC);
     rc = sqlite3_step(s);
-    *exists = rc == SQLITE_ROW;
+    *kind = rc != SQLITE_ROW || sqlite3_column_type(s, 0) == SQLITE_NULL ? SHADOW_NONE
+            : sqlite3_column_int(s, 0)                                 ? SHADOW_TABLE
+                                                                       : SHADOW_OTHER;
     rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : vg_hnsw_sql_error(vt, rc);
     sqlite3_finalize(s);
     return rc;
@@ -157,9 +165,9 @@ int vg_hnsw_shadow_drop(vg_hnsw_vtab *vt) {
 int vg_hnsw_shadow_rename(vg_hnsw_vtab *vt, const char *new_name) {
     vg_hnsw_shadow_finalize(vt);
     for (size_t i = 0; i < SHADOW_COUNT; i++) {
-        int exists = 0, rc = shadow_exists(vt, shadow_suffix[i], &exists);
+        int kind, rc = shadow_kind(vt, shadow_suffix[i], &kind);
         if (rc != SQLITE_OK) return rc;
-        if (!exists) continue;
+        if (kind != SHADOW_TABLE) continue;
         char *sql = sqlite3_mprintf("ALTER TABLE \"%w\".\"%w_%s\" RENAME TO \"%w_%s\"", vt->schema, vt->name,
                                     shadow_suffix[i], new_name, shadow_suffix[i]);
         if (!sql) return SQLITE_NOMEM;
@@ -172,6 +180,122 @@ int vg_hnsw_shadow_rename(vg_hnsw_vtab *vt, const char *new_name) {
     sqlite3_free(vt->name);
     vt->name = name;
     return SQLITE_OK;
+}
+
+/* What each shadow table must be: its columns in order with their declared types, and which one is
+ * the INTEGER PRIMARY KEY (config is a WITHOUT ROWID table keyed by its TEXT key). */
+static const struct shadow_shape {
+    const char *suffix;
+    const char *columns[3][2];
+    int rowid_table;
+} shapes[] = {
+    {"config", {{"key", "TEXT"}, {"value", ""}, {NULL, NULL}}, 0},
+    {"nodes", {{"slot", "INTEGER"}, {"data", "BLOB"}, {NULL, NULL}}, 1},
+    {"rowids", {{"id", "INTEGER"}, {"slot", "INTEGER"}, {NULL, NULL}}, 1},
+    {"tombstones", {{"slot", "INTEGER"}, {"cycle", "INTEGER"}, {NULL, NULL}}, 1},
+    {"free", {{"slot", "INTEGER"}, {NULL, NULL}, {NULL, NULL}}, 1},
+    {"changes", {{"generation", "INTEGER"}, {"slots", "BLOB"}, {"content", "BLOB"}}, 1},
+};
+
+static int damaged_schema(vg_hnsw_vtab *vt, const char *suffix, const char *problem) {
+    return vg_hnsw_error(vt, SQLITE_CORRUPT_VTAB, "%s is damaged: %s_%s %s", vt->name, vt->name, suffix, problem);
+}
+
+/* One shadow table against its shape: a table (not a view), its columns, its key. */
+static int check_shape(vg_hnsw_vtab *vt, const struct shadow_shape *shape) {
+    int kind, rc = shadow_kind(vt, shape->suffix, &kind);
+    if (rc != SQLITE_OK) return rc;
+    if (kind != SHADOW_TABLE) return damaged_schema(vt, shape->suffix, kind ? "is not a table" : "is missing");
+    sqlite3_stmt *s = NULL;
+    char *sql;
+    rc = sqlite3_prepare_v2(vt->db, "SELECT name, upper(type), pk FROM pragma_table_info(?1, ?2) ORDER BY cid", -1, &s,
+                            NULL);
+    if (rc != SQLITE_OK) return vg_hnsw_sql_error(vt, rc);
+    char *table = sqlite3_mprintf("%s_%s", vt->name, shape->suffix);
+    if (!table) {
+        sqlite3_finalize(s);
+        return SQLITE_NOMEM;
+    }
+    sqlite3_bind_text(s, 1, table, -1, sqlite3_free);
+    sqlite3_bind_text(s, 2, vt->schema, -1, SQLITE_STATIC);
+    int col = 0, bad = 0;
+    while (!bad && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(s, 0), *decl = (const char *)sqlite3_column_text(s, 1);
+        int pk = sqlite3_column_int(s, 2);
+        bad = col >= 3 || !shape->columns[col][0] || !name || !decl || strcmp(name, shape->columns[col][0]) != 0 ||
+              strcmp(decl, shape->columns[col][1]) != 0 || (pk != 0) != (col == 0);
+        col++;
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return vg_hnsw_sql_error(vt, rc);
+    if (bad || col == 0 || (col < 3 && shape->columns[col][0]))
+        return damaged_schema(vt, shape->suffix, "does not have the columns hnsw_index made");
+    if (!shape->rowid_table) return SQLITE_OK;
+    /* an INTEGER PRIMARY KEY table has a rowid; a WITHOUT ROWID one does not */
+    sql = sqlite3_mprintf("SELECT rowid FROM \"%w\".\"%w_%s\" LIMIT 0", vt->schema, vt->name, shape->suffix);
+    if (!sql) return SQLITE_NOMEM;
+    rc = sqlite3_prepare_v2(vt->db, sql, -1, &s, NULL);
+    sqlite3_free(sql);
+    sqlite3_finalize(s);
+    return rc == SQLITE_OK ? SQLITE_OK : damaged_schema(vt, shape->suffix, "is a WITHOUT ROWID table");
+}
+
+static int check_triggers(vg_hnsw_vtab *vt) {
+    /* a trigger on a shadow table would run inside the index's own writes (temp triggers too) */
+    static const char *const masters[] = {"\"%w\".sqlite_master", "temp.sqlite_master"};
+    for (int m = 0; m < 2; m++) {
+        char *from = sqlite3_mprintf(masters[m], vt->schema);
+        char *sql = from ? sqlite3_mprintf("SELECT tbl_name FROM %s WHERE type = 'trigger' AND lower(tbl_name) IN "
+                                           "(SELECT lower(?1 || '_' || value) FROM (SELECT 'config' AS value UNION ALL "
+                                           "SELECT 'nodes' UNION ALL SELECT 'rowids' UNION ALL SELECT 'tombstones' "
+                                           "UNION ALL SELECT 'free' UNION ALL SELECT 'changes'))",
+                                           from)
+                         : NULL;
+        sqlite3_free(from);
+        if (!sql) return SQLITE_NOMEM;
+        sqlite3_stmt *s = NULL;
+        int rc = sqlite3_prepare_v2(vt->db, sql, -1, &s, NULL);
+        sqlite3_free(sql);
+        if (rc != SQLITE_OK) return vg_hnsw_sql_error(vt, rc);
+        sqlite3_bind_text(s, 1, vt->name, -1, SQLITE_STATIC);
+        rc = sqlite3_step(s);
+        char *table = rc == SQLITE_ROW ? sqlite3_mprintf("%s", sqlite3_column_text(s, 0)) : NULL;
+        sqlite3_finalize(s);
+        if (rc == SQLITE_ROW) {
+            rc = table ? vg_hnsw_error(vt, SQLITE_CORRUPT_VTAB, "%s is damaged: %s has a trigger", vt->name, table)
+                       : SQLITE_NOMEM;
+            sqlite3_free(table);
+            return rc;
+        }
+        if (rc != SQLITE_DONE) return vg_hnsw_sql_error(vt, rc);
+    }
+    return SQLITE_OK;
+}
+
+static int schema_version(vg_hnsw_vtab *vt, int id, int64_t *out) {
+    sqlite3_stmt *s;
+    int rc = vg_hnsw_statement(vt, id, &s);
+    if (rc != SQLITE_OK) return rc;
+    rc = sqlite3_step(s);
+    *out = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) & 0xffffffff : 0;
+    sqlite3_reset(s);
+    return rc == SQLITE_ROW ? SQLITE_OK : vg_hnsw_sql_error(vt, sqlite3_errcode(vt->db));
+}
+
+int vg_hnsw_shadow_check(vg_hnsw_vtab *vt) {
+    int64_t own, temp;
+    int rc = schema_version(vt, VG_HNSW_SQL_SCHEMA_VERSION, &own);
+    if (rc == SQLITE_OK) rc = schema_version(vt, VG_HNSW_SQL_TEMP_SCHEMA_VERSION, &temp);
+    if (rc != SQLITE_OK) return rc;
+    int64_t versions = own << 32 | temp;
+    if (versions == vt->checked_schema) return SQLITE_OK;
+    for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+        rc = check_shape(vt, &shapes[i]);
+        if (rc != SQLITE_OK) return rc;
+    }
+    rc = check_triggers(vt);
+    if (rc == SQLITE_OK) vt->checked_schema = versions;
+    return rc;
 }
 
 static int damaged_config(vg_hnsw_vtab *vt, const char *key, const char *problem) {

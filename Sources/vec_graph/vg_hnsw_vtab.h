@@ -56,6 +56,8 @@ enum {
     VG_HNSW_SQL_CHANGES_WRITE,
     VG_HNSW_SQL_CHANGES_PRUNE,
     VG_HNSW_SQL_VECTOR_READ,
+    VG_HNSW_SQL_SCHEMA_VERSION,
+    VG_HNSW_SQL_TEMP_SCHEMA_VERSION,
     VG_HNSW_SQL_COUNT
 };
 
@@ -79,6 +81,7 @@ typedef struct vg_hnsw_vtab {
     int bumped;  /* ... and advanced _config's generation, which a ROLLBACK TO may undo */
     int stale;   /* a ROLLBACK TO happened: the view takes slots and entry from the tables again */
     int broken;  /* a write failed half-way: the transaction can only roll back */
+    int64_t checked_schema; /* the schema versions (its database's, temp's) the shadow tables were checked at */
     vg_hnsw_layout layout;
     int load_rc;                      /* the SQLite code of the last node read that failed */
     char load_error[VG_HNSW_ERR_LEN + 64]; /* and why */
@@ -104,6 +107,10 @@ int vg_hnsw_run(vg_hnsw_vtab *vt, sqlite3_stmt *stmt);
 int vg_hnsw_prepare(vg_hnsw_vtab *vt, const char *sql_fmt, sqlite3_stmt **out);
 /* Copies SQLite's message for a failed shadow-table statement into the table's error. */
 int vg_hnsw_sql_error(vg_hnsw_vtab *vt, int rc);
+/* Checks, whenever its database's or temp's schema changed since the last check, that every shadow
+ * table is a table with the columns and key hnsw_index made and that no trigger sits on one: a
+ * database file is untrusted input, and so is what SQL did to it since. */
+int vg_hnsw_shadow_check(vg_hnsw_vtab *vt);
 /* Reads _config into *st (checking every value). */
 int vg_hnsw_config_read(vg_hnsw_vtab *vt, vg_hnsw_state *st);
 int vg_hnsw_config_write(vg_hnsw_vtab *vt, const char *key, int64_t value, int is_null);
