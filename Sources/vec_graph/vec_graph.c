@@ -2,8 +2,12 @@
  * registers every SQL function. */
 #include <stdlib.h>
 
+#ifdef SQLITE_CORE
+#include <sqlite3.h>
+#else
 #include <sqlite3ext.h>
 SQLITE_EXTENSION_INIT1
+#endif
 
 #include "vec_graph.h"
 #include "vg_functions.h"
@@ -32,9 +36,13 @@ __declspec(dllexport)
 __attribute__((visibility("default")))
 #endif
 int sqlite3_vecgraph_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines *pApi) {
+#ifdef SQLITE_CORE
+    (void)pApi; /* compiled in: SQLite is called directly, pApi may be NULL */
+#else
     /* Every connection hands over the same routines: written once, not on every open, so connections
      * opened at the same time on different threads do not race on the pointer. */
     if (sqlite3_api != pApi) SQLITE_EXTENSION_INIT2(pApi);
+#endif
     if (VG_RUNNING_SQLITE() < VG_MIN_SQLITE) {
         if (pzErrMsg)
             *pzErrMsg = sqlite3_mprintf("vec_graph needs SQLite 3.21.0 or newer; this is SQLite %s", sqlite3_libversion());

@@ -3,8 +3,16 @@
 #ifndef VG_SQLITE_H
 #define VG_SQLITE_H
 
+/* Loaded at run time, every call goes through the routines table SQLite hands the init function.
+ * Compiled into an app or library with SQLITE_CORE defined (the Swift package, vec-graph-sqlite),
+ * the calls link to the SQLite it is built with; a routine newer than that SQLite's sqlite3.h is
+ * left out at compile time (each is gated by SQLITE_VERSION_NUMBER as well as at run time). */
+#ifdef SQLITE_CORE
+#include <sqlite3.h>
+#else
 #include <sqlite3ext.h>
 SQLITE_EXTENSION_INIT3
+#endif
 
 /* Function flags newer than the oldest headers we compile against. */
 #ifndef SQLITE_DIRECTONLY
