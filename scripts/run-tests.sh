@@ -11,12 +11,13 @@ echo "build c-unit c-unit-asan c-unit-tsan swift-swift-testing matrix hnsw-crash
 
 status=0
 step() { # step NAME COMMAND...: runs COMMAND, its output to the terminal and to NAME.log
-  local name=$1
+  local name=$1 start=$SECONDS
   shift
   echo "=== $name: $*"
   "$@" 2>&1 | tee "$results/$name.log"
   local rc=${PIPESTATUS[0]}
   [ "$rc" -eq 0 ] || { echo "=== $name failed (exit $rc)"; status=1; }
+  printf '%6d s  %s\n' "$((SECONDS - start))" "${name%-log}" >>"$results/timings.txt"
   return "$rc"
 }
 
@@ -74,6 +75,8 @@ rm -f "$results/cross-log.log"
 step fuzz-log bash packaging/release/fuzz/run.sh "$results" 20
 rm -f "$results/fuzz-log.log"
 
+echo "=== wall time per step (also in $results/timings.txt), $SECONDS s in all"
+cat "$results/timings.txt"
 echo "=== total"
 python3 scripts/tally.py "$results" || status=1
 exit $status
