@@ -1,6 +1,7 @@
 // swift-tools-version: 6.2
-// vec_graph: the SQLite extension (C target `CVecGraph`, built for shipping by the Makefile)
-// and `compat-matrix`, the Swift harness that tests it on every SQLite release.
+// vec_graph: the SQLite extension (C target `CVecGraph`; the Makefile builds the loadable binary
+// from the same files), `VecGraph`, the library that compiles it into a Swift program, and
+// `compat-matrix`, the Swift harness that tests it on every SQLite release.
 import Foundation
 import PackageDescription
 
@@ -12,6 +13,7 @@ let package = Package(
     name: "vec_graph",
     platforms: [.macOS(.v13)],
     products: [
+        .library(name: "VecGraph", targets: ["VecGraph"]),
         .executable(name: "compat-matrix", targets: ["compat-matrix"]),
         .library(name: "CompatMatrix", targets: ["CompatMatrix"]),
     ],
@@ -23,12 +25,16 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
-        // The loadable extension's C sources; the Makefile builds build/vec_graph.so from the same files.
+        // The extension's C sources, compiled in (SQLITE_CORE: they call the SQLite the program links);
+        // the Makefile builds the loadable build/vec_graph.so from the same files.
         .target(
             name: "CVecGraph",
             path: "Sources/vec_graph",
-            cSettings: [.define("VEC_GRAPH_VERSION", to: "\"\(version)\"")]
+            cSettings: [.define("VEC_GRAPH_VERSION", to: "\"\(version)\""), .define("SQLITE_CORE")],
+            linkerSettings: [.linkedLibrary("sqlite3")]
         ),
+        // VecGraph.register() / load(into:) and the float32 BLOB helpers (README "Swift and GRDB").
+        .target(name: "VecGraph", dependencies: ["CVecGraph", "CSQLite"], path: "Sources/VecGraph"),
         // The system SQLite (libsqlite3-dev), for tests that load build/vec_graph.so into it.
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
         // The compat-matrix harness: manifest, sources, builder, fixtures, runner, reports.
