@@ -18,6 +18,10 @@ def test_load_raises_the_clear_error():
     assert "sqlite3 module cannot load SQLite extensions" in message
     for fix in ("pysqlite3-binary", "sqlean-py", "enable-loadable-sqlite-extensions"):
         assert fix in message
+    # The bundled package is the first fix named: nothing to load at all.
+    fixes = message[message.index("Fixes:"):]
+    assert fixes.index("vec-graph-sqlite") < min(fixes.index(f) for f in ("pysqlite3-binary", "sqlean-py", "enable-loadable"))
+    assert "import vec_graph_sqlite as sqlite3" in message
 
 
 def test_the_rest_of_the_package_still_works():

@@ -11,7 +11,9 @@ from typing import Any
 MIN_SQLITE = (3, 21, 0)
 
 _NO_LOADING_FIXES = (
-    "Fixes: use a Python whose sqlite3 module can load extensions (Debian's or Homebrew's python3, or one "
+    "Fixes: `pip install vec-graph-sqlite` and `import vec_graph_sqlite as sqlite3`: a sqlite3 module with "
+    "its own SQLite and vec_graph built in, no loading needed; or use a Python whose sqlite3 module can "
+    "load extensions (Debian's or Homebrew's python3, or one "
     "built with --enable-loadable-sqlite-extensions, e.g. PYTHON_CONFIGURE_OPTS=--enable-loadable-sqlite-extensions "
     "pyenv install 3.12); or `pip install pysqlite3-binary` and connect with pysqlite3.dbapi2; or "
     "`pip install sqlean-py` and connect with sqlean; or `pip install apsw` and connect with apsw."
@@ -80,7 +82,8 @@ def load(conn: Any) -> None:
     if version < MIN_SQLITE:
         raise SQLiteTooOldError(
             f"vec_graph needs SQLite 3.21.0 or newer; this connection runs SQLite {'.'.join(map(str, version))}. "
-            "Upgrade the system SQLite, or use pysqlite3-binary, sqlean-py or apsw, which bundle a recent SQLite."
+            "Upgrade the system SQLite, or use vec-graph-sqlite (import vec_graph_sqlite as sqlite3: its own SQLite "
+            "with vec_graph built in), or pysqlite3-binary, sqlean-py or apsw, which bundle a recent SQLite."
         )
     path = loadable_path()
     if not os.path.isfile(path + _suffix()):
