@@ -63,6 +63,13 @@ step dist-log bash packaging/dist/test.sh "$results"
 rm -f "$results/dist-log.log"
 step python-log bash packaging/python/test.sh "$results"
 rm -f "$results/python-log.log"
+# vec_graph compiled in (issue 19): the Swift package under GRDB, and vec-graph-sqlite's wheels
+# (twine check, auditwheel show, a smoke test per Python) and suite under pyenv's python3.
+echo "swift-grdb-swift-testing python-sqlite-wheels python-sqlite" >> "$results/expected.txt"
+step swift-grdb-log bash Examples/GRDB/test.sh "$results"
+rm -f "$results/swift-grdb-log.log"
+step python-sqlite-log bash packaging/python-sqlite/test.sh "$results"
+rm -f "$results/python-sqlite-log.log"
 step npm-log bash packaging/npm/test.sh "$results"
 rm -f "$results/npm-log.log"
 
