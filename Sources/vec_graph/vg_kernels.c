@@ -6,14 +6,16 @@
 #if (defined(__x86_64__) || defined(_M_X64)) && defined(_MSC_VER) && !defined(__clang__)
 #include <intrin.h>
 #include <immintrin.h>
-/* AVX2 and FMA reported by CPUID, and the OS saving the YMM registers (OSXSAVE + XCR0 bits 1,2). */
+/* AVX2, FMA, F16C and POPCNT reported by CPUID (every AVX2 CPU has the last two), and the OS saving
+ * the YMM registers (OSXSAVE + XCR0 bits 1,2). */
 static int cpu_has_avx2_fma(void) {
     int r[4];
     __cpuid(r, 0);
     if (r[0] < 7) return 0;
     __cpuid(r, 1);
     int fma = (r[2] >> 12) & 1, osxsave = (r[2] >> 27) & 1, avx = (r[2] >> 28) & 1;
-    if (!(fma && osxsave && avx)) return 0;
+    int popcnt = (r[2] >> 23) & 1, f16c = (r[2] >> 29) & 1;
+    if (!(fma && osxsave && avx && popcnt && f16c)) return 0;
     if ((_xgetbv(0) & 6) != 6) return 0;
     __cpuidex(r, 7, 0);
     return (r[1] >> 5) & 1;
@@ -26,7 +28,8 @@ static int cpu_has_avx2_fma(void) {
     unsigned a, b, c, d;
     if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
     unsigned fma = (c >> 12) & 1, osxsave = (c >> 27) & 1, avx = (c >> 28) & 1;
-    if (!(fma && osxsave && avx)) return 0;
+    unsigned popcnt = (c >> 23) & 1, f16c = (c >> 29) & 1; /* the compact-vector kernels' */
+    if (!(fma && osxsave && avx && popcnt && f16c)) return 0;
     unsigned xcr0_lo, xcr0_hi;
     __asm__ volatile("xgetbv" : "=a"(xcr0_lo), "=d"(xcr0_hi) : "c"(0));
     if ((xcr0_lo & 6) != 6) return 0;

@@ -1,5 +1,5 @@
 /* Portable distance kernels: the reference every SIMD path is tested against. */
-#include "vg_kernels.h"
+#include "vg_kernels_compact.h"
 
 static float scalar_l2sq(const float *a, const float *b, size_t n) {
     float sum = 0.0f;
@@ -28,4 +28,4 @@ static void scalar_dot_norms(const float *a, const float *b, size_t n, float *do
     *bb = y;
 }
 
-const vg_kernels vg_kernels_scalar = {"scalar", scalar_l2sq, scalar_dot, scalar_dot_norms};
+const vg_kernels vg_kernels_scalar = {"scalar", scalar_l2sq, scalar_dot, scalar_dot_norms, VG_PORTABLE_COMPACT_KERNELS};

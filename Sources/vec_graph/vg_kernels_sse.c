@@ -1,5 +1,5 @@
 /* x86-64 SSE2 distance kernels: 4 lanes x 4 accumulators, scalar tail. SSE2 is in every x86-64 CPU. */
-#include "vg_kernels.h"
+#include "vg_kernels_compact.h"
 
 #if defined(__x86_64__) || defined(_M_X64)
 #include <emmintrin.h>
@@ -79,7 +79,8 @@ static void sse_dot_norms(const float *a, const float *b, size_t n, float *dot, 
     *bb = y;
 }
 
-const vg_kernels vg_kernels_sse = {"sse", sse_l2sq, sse_dot, sse_dot_norms};
+/* No F16C or POPCNT in baseline x86-64: the compact-vector kernels are the portable ones. */
+const vg_kernels vg_kernels_sse = {"sse", sse_l2sq, sse_dot, sse_dot_norms, VG_PORTABLE_COMPACT_KERNELS};
 #else
 typedef int vg_kernels_sse_unused; /* ISO C forbids an empty translation unit */
 #endif

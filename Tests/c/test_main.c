@@ -8,6 +8,8 @@ int main(void) {
     test_json();
     test_blob();
     test_kernels();
+    test_compact();
+    test_kernels_compact();
     test_graph();
     test_hnsw();
     test_hnsw_threads();

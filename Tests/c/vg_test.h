@@ -26,6 +26,8 @@ void vg_test_fail_alloc_after(long n);
 void test_json(void);
 void test_blob(void);
 void test_kernels(void);
+void test_compact(void);
+void test_kernels_compact(void);
 void test_graph(void);
 void test_hnsw(void);
 void test_hnsw_threads(void);

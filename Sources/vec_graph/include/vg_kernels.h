@@ -3,6 +3,7 @@
 #define VG_KERNELS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -11,7 +12,7 @@ extern "C" {
 typedef enum vg_kernel_id {
     VG_KERNEL_SCALAR = 0,
     VG_KERNEL_SSE = 1,  /* x86-64 SSE2 (every x86-64 CPU) */
-    VG_KERNEL_AVX2 = 2, /* x86-64 AVX2 + FMA, when the CPU and OS support it */
+    VG_KERNEL_AVX2 = 2, /* x86-64 AVX2 + FMA (+ F16C, POPCNT), when the CPU and OS support it */
     VG_KERNEL_NEON = 3, /* arm64 */
     VG_KERNEL_COUNT = 4
 } vg_kernel_id;
@@ -24,6 +25,15 @@ typedef struct vg_kernels {
     float (*dot)(const float *a, const float *b, size_t n);
     /* dot, |a|^2 and |b|^2 in one pass, for cosine distance */
     void (*dot_norms)(const float *a, const float *b, size_t n, float *dot, float *aa, float *bb);
+    /* Compact vectors (vg_compact.h). a float32 (a query, or an f16 vector converted once), b IEEE
+     * binary16 in native byte order: l2sq, dot and dot_norms on b converted to float32. */
+    float (*l2sq_f16)(const float *a, const uint16_t *b, size_t n);
+    float (*dot_f16)(const float *a, const uint16_t *b, size_t n);
+    void (*dot_norms_f16)(const float *a, const uint16_t *b, size_t n, float *dot, float *aa, float *bb);
+    /* sum(a[i] * b[i]) exactly, for n <= VG_MAX_DIMS and |a[i]|, |b[i]| <= 127 (int8 vectors) */
+    int32_t (*dot_i8)(const int8_t *a, const int8_t *b, size_t n);
+    /* the number of bits that differ between two bit strings of `bytes` bytes */
+    uint32_t (*hamming)(const uint8_t *a, const uint8_t *b, size_t bytes);
 } vg_kernels;
 
 /* The kernel table for id, or NULL when this build or this CPU cannot run it. */
