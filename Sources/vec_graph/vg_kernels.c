@@ -52,13 +52,18 @@ const vg_kernels *vg_kernels_get(vg_kernel_id id) {
     case VG_KERNEL_NEON:
         return &vg_kernels_neon;
 #endif
+#if defined(__wasm_simd128__)
+    case VG_KERNEL_SIMD128:
+        return &vg_kernels_simd128;
+#endif
     default:
         return NULL;
     }
 }
 
 const vg_kernels *vg_kernels_best(void) {
-    static const vg_kernel_id preference[] = {VG_KERNEL_AVX2, VG_KERNEL_NEON, VG_KERNEL_SSE, VG_KERNEL_SCALAR};
+    static const vg_kernel_id preference[] = {VG_KERNEL_AVX2, VG_KERNEL_NEON, VG_KERNEL_SIMD128, VG_KERNEL_SSE,
+                                                VG_KERNEL_SCALAR};
     for (size_t i = 0; i < sizeof preference / sizeof preference[0]; i++) {
         const vg_kernels *k = vg_kernels_get(preference[i]);
         if (k) return k;

@@ -14,7 +14,8 @@ typedef enum vg_kernel_id {
     VG_KERNEL_SSE = 1,  /* x86-64 SSE2 (every x86-64 CPU) */
     VG_KERNEL_AVX2 = 2, /* x86-64 AVX2 + FMA (+ F16C, POPCNT), when the CPU and OS support it */
     VG_KERNEL_NEON = 3, /* arm64 */
-    VG_KERNEL_COUNT = 4
+    VG_KERNEL_SIMD128 = 4, /* WebAssembly SIMD128, in builds compiled with -msimd128 */
+    VG_KERNEL_COUNT = 5
 } vg_kernel_id;
 
 typedef struct vg_kernels {
@@ -42,7 +43,7 @@ const vg_kernels *vg_kernels_get(vg_kernel_id id);
 /* The fastest table this CPU runs. */
 const vg_kernels *vg_kernels_best(void);
 
-/* The table named "scalar", "sse", "avx2" or "neon" if this CPU runs it, else NULL. */
+/* The table named "scalar", "sse", "avx2", "neon" or "simd128" if this CPU runs it, else NULL. */
 const vg_kernels *vg_kernels_by_name(const char *name);
 
 /* Per-instruction-set tables; each is defined only where its instruction set exists. */
@@ -53,6 +54,9 @@ extern const vg_kernels vg_kernels_avx2;
 #endif
 #if defined(__aarch64__) || defined(_M_ARM64)
 extern const vg_kernels vg_kernels_neon;
+#endif
+#if defined(__wasm_simd128__)
+extern const vg_kernels vg_kernels_simd128;
 #endif
 
 #ifdef __cplusplus
