@@ -9,6 +9,30 @@
 /* A non-NULL stand-in for "no mutex needed", so that NULL can still mean out of memory. */
 static char single_threaded;
 
+#if defined(SQLITE_CORE) && defined(SQLITE_THREADSAFE) && SQLITE_THREADSAFE == 0
+/* Compiled into a SQLite built with SQLITE_THREADSAFE=0 and given that flag too (SQLite's WebAssembly
+ * build, packaging/wasm/build.sh): such a SQLite has no mutex routines at all, so every mutex is the
+ * stand-in. */
+vg_mutex *vg_mutex_new(void) {
+    return (vg_mutex *)&single_threaded;
+}
+
+void vg_mutex_free(vg_mutex *m) {
+    (void)m;
+}
+
+void vg_mutex_enter(vg_mutex *m) {
+    (void)m;
+}
+
+void vg_mutex_leave(vg_mutex *m) {
+    (void)m;
+}
+
+vg_mutex *vg_mutex_registry(void) {
+    return (vg_mutex *)&single_threaded;
+}
+#else
 vg_mutex *vg_mutex_new(void) {
     sqlite3_mutex *m = sqlite3_mutex_alloc(SQLITE_MUTEX_FAST);
     if (!m && !sqlite3_threadsafe()) return (vg_mutex *)&single_threaded;
@@ -36,3 +60,4 @@ vg_mutex *vg_mutex_registry(void) {
     sqlite3_mutex *m = sqlite3_mutex_alloc(SQLITE_MUTEX_STATIC_APP3);
     return m ? (vg_mutex *)m : (vg_mutex *)&single_threaded;
 }
+#endif
