@@ -7,6 +7,11 @@ static float scalar_l2sq(const float *a, const float *b, size_t n) {
         float d = a[i] - b[i];
         sum += d * d;
     }
+#ifdef VG_PLANTED_SLOWDOWN
+    /* make test's proof that the instruction-counter gate trips (bench/regress/planted.py): a wasted
+     * pass over an eighth of a, about 12% more instructions. Only that test's build defines the flag. */
+    for (volatile size_t i = 0; i < n / 8; i++) (void)a[i];
+#endif
     return sum;
 }
 
