@@ -3,7 +3,8 @@
  * reads the shadow tables directly, not any cache, and reports the first damage found: _config's
  * values, a node row outside the slots, a node BLOB that does not parse (lengths, level, flags, list
  * counts, a link outside the slots or to itself, a vector that is not finite float32), a link to a
- * freed slot or above the neighbour's level, an entry point missing or not on the top level, a rowid
+ * freed slot or above the neighbour's level, an entry point missing or below a live node's level (a
+ * row inserted when none was live takes over as entry point, so tombstones may sit above it), a rowid
  * row that names a tombstone or a node of another rowid, a live node without its rowid row, a
  * tombstone row that names a live node, a freed slot that holds a node, or counts that disagree. */
 #include <string.h>
@@ -20,7 +21,7 @@ typedef struct check {
     uint8_t *claimed; /* by slot: a rowid, tombstone or free row names it */
     uint8_t *present; /* by slot: it has a node row */
     size_t live, tombs, rows;
-    int top;
+    int live_top; /* the highest level of a live node */
     char *problem;
 } check;
 
@@ -72,9 +73,9 @@ static int check_nodes(check *c, int pass) {
             c->level[slot] = (uint8_t)b.level;
             c->flags[slot] = (uint8_t)b.flags;
             c->rowid[slot] = b.rowid;
-            if (b.level > c->top) c->top = b.level;
             if (b.flags & VG_HNSW_NODE_TOMBSTONE) c->tombs++;
             else c->live++;
+            if (!(b.flags & VG_HNSW_NODE_TOMBSTONE) && b.level > c->live_top) c->live_top = b.level;
             continue;
         }
         const unsigned char *p = b.lists;
@@ -162,8 +163,9 @@ int vg_hnsw_check(vg_hnsw_vtab *vt, char **problem) {
     if (!c.level || !c.flags || !c.rowid || !c.claimed || !c.present) rc = SQLITE_NOMEM;
     if (rc == SQLITE_OK) rc = check_nodes(&c, 0);
     if (rc == SQLITE_OK && !c.problem) rc = check_nodes(&c, 1);
-    if (rc == SQLITE_OK && !c.problem && c.slots && (!c.present[st.entry] || c.level[st.entry] != c.top))
-        report(&c, sqlite3_mprintf("the entry point (slot %lld) is not a node on the top level %d", (long long)st.entry, c.top));
+    if (rc == SQLITE_OK && !c.problem && c.slots && (!c.present[st.entry] || c.level[st.entry] < c.live_top))
+        report(&c, sqlite3_mprintf("the entry point (slot %lld) is not a node on the top level %d", (long long)st.entry,
+                                   c.live_top));
     for (int which = CLAIM_ROWIDS; rc == SQLITE_OK && !c.problem && which <= CLAIM_FREE; which++)
         rc = check_claims(&c, which);
     if (rc == SQLITE_OK && !c.problem && (size_t)st.free != c.slots - c.rows)
