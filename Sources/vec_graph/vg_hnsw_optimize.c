@@ -123,6 +123,13 @@ static int renumber(vg_hnsw_view *v, vg_hnsw_node **nodes) {
     uint32_t *remap = vg_malloc((v->n_slots ? v->n_slots : 1) * sizeof *remap), live = 0;
     if (!remap) return (vg_hnsw_view_fail(v, VG_HNSW_NOMEM), -1);
     for (uint32_t s = 0; s < v->n_slots; s++) remap[s] = is_tomb(nodes, s) ? VG_HNSW_NO_SLOT : live++;
+    /* the private nodes go over to the new numbering, but for the stand-ins of slots this transaction
+     * freed, which take_all left out: they go now */
+    for (size_t i = 0; i < v->priv.count; i++) {
+        uint32_t s = v->priv.slots[i];
+        vg_hnsw_node *n = vg_hnsw_privmap_get(&v->priv, s);
+        if (n && (n->flags & VG_HNSW_NODE_FREED) && (s >= v->n_slots || nodes[s] != n)) vg_hnsw_node_free(n);
+    }
     vg_hnsw_privmap_clear(&v->priv, 0);
     v->n_dirty = 0;
     uint32_t old_n = v->n_slots;
