@@ -135,7 +135,8 @@ void vg_hnsw_view_clean(vg_hnsw_view *v);
 /* What this transaction changed (a superset after a partial rollback), unordered; a list becomes
  * "all" when it holds more than an eighth of the slots. */
 void vg_hnsw_view_delta(const vg_hnsw_view *v, vg_hnsw_delta *d);
-/* ROLLBACK TO: forget the private nodes (the tables hold what the savepoint saw) and take the
+/* ROLLBACK TO: forget the private nodes (the tables hold what the savepoint saw: the slots this
+ * transaction changed are read from them again, not from the store, until it ends) and take the
  * snapshot's slot count and entry point from the tables again (vg_hnsw_view_snapshot). */
 void vg_hnsw_view_discard(vg_hnsw_view *v);
 /* Ends the transaction. committed: it became the generation after the snapshot's by

@@ -141,6 +141,8 @@ struct vg_hnsw_view {
     vg_hnsw_slotset changed; /* every slot this transaction changed */
     vg_hnsw_slotset content; /* of those, the ones whose rowid, vector or liveness changed */
     int changed_all;         /* optimize renumbered everything */
+    int discarded;           /* private nodes were discarded (ROLLBACK TO, a failed write): the slots this
+                                transaction changed are read from the tables again, never from the store */
     uint32_t *dirty;
     size_t n_dirty, cap_dirty;
     /* search scratch */
@@ -160,7 +162,7 @@ static inline const vg_hnsw_node *vg_hnsw_get(vg_hnsw_view *v, uint32_t slot) {
     const vg_hnsw_node *n = vg_hnsw_privmap_get(&v->priv, slot);
     if (n) return n;
     vg_hnsw_slots *a = v->pin.slots;
-    if (a && slot < a->cap) {
+    if (a && slot < a->cap && !(v->discarded && (v->changed_all || vg_hnsw_slotset_has(&v->changed, slot)))) {
         vg_hnsw_node *s = vg_atomic_load_ptr(&a->node[slot]);
         if (s && s->gen <= v->gen) {
             if (!vg_atomic_load_u8(&s->ref)) vg_atomic_store_u8(&s->ref, 1);

@@ -171,6 +171,7 @@ int vg_hnsw_new_visit(vg_hnsw_view *v) {
 
 void vg_hnsw_view_txn_begin(vg_hnsw_view *v) {
     v->in_txn = 1;
+    v->discarded = 0;
     vg_hnsw_slotset_clear(&v->changed);
     vg_hnsw_slotset_clear(&v->content);
     v->changed_all = 0;
@@ -235,6 +236,7 @@ vg_hnsw_rc vg_hnsw_view_free_slot(vg_hnsw_view *v, uint32_t slot) {
 
 void vg_hnsw_view_discard(vg_hnsw_view *v) {
     vg_hnsw_privmap_clear(&v->priv, 1);
+    v->discarded = 1;
     v->n_dirty = 0;
     v->error = VG_HNSW_OK;
 }
@@ -255,7 +257,7 @@ void vg_hnsw_view_txn_end(vg_hnsw_view *v, int committed) {
     vg_hnsw_privmap_clear(m, 1);
     vg_hnsw_slotset_clear(&v->changed);
     vg_hnsw_slotset_clear(&v->content);
-    v->changed_all = 0;
+    v->changed_all = v->discarded = 0;
     v->n_dirty = 0;
     if (committed) v->gen++;
     v->in_txn = 0;
