@@ -9,7 +9,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 results=$(mkdir -p "${1:?usage: test.sh RESULTS_DIR}" && cd "$1" && pwd)
-key=$({ cat "$here/Package.swift"; swift --version 2>&1; } | sha256sum | cut -c1-16)
+digest() { if command -v sha256sum >/dev/null; then sha256sum; else shasum -a 256; fi; }  # macOS has shasum
+key=$({ cat "$here/Package.swift"; swift --version 2>&1; } | digest | cut -c1-16)
 scratch=$(bash "$root/sqlite-versions/cache-dir.sh")/swift-grdb/$key
 swift build --package-path "$here" --scratch-path "$scratch" --build-tests
 swift test --package-path "$here" --scratch-path "$scratch" --skip-build --xunit-output "$results/swift-grdb.xml"

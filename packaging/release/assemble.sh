@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Role: turn the five release binaries in BINDIR/<target>/ (as packaging/dist/build-all.sh leaves them)
 # into OUTDIR exactly as the release uploads it: vec_graph-<VERSION>-<target>.tar.gz (each holding the
-# binary under its own name), wheels/ (build_wheel.py), npm/ (generate.mjs + npm pack) and SHA256SUMS.
-# Every file is reproducible from the same binaries (fixed times, owners and order).
-# usage: assemble.sh BINDIR OUTDIR
+# binary under its own name), wheels/ (build_wheel.py), npm/ (generate.mjs + npm pack), wheels-sqlite/
+# (the vec-graph-sqlite wheels found in SQLITE_WHEELS, as cibuildwheel or packaging/python-sqlite/build.sh
+# left them) and SHA256SUMS. Every file is reproducible from the same inputs (fixed times, owners and order).
+# usage: assemble.sh BINDIR OUTDIR [SQLITE_WHEELS]
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 bindir=$(cd "${1:?usage: assemble.sh BINDIR OUTDIR}" && pwd)
-outdir=$(realpath -m "${2:?usage: assemble.sh BINDIR OUTDIR}")
+outdir=$(realpath -m "${2:?usage: assemble.sh BINDIR OUTDIR [SQLITE_WHEELS]}")
+sqlite_wheels=${3:-}
 version=$(cat "$root/VERSION")
 targets=(linux-x64 linux-arm64 darwin-x64 darwin-arm64 win32-x64)
 python=$(bash "$root/packaging/dist/venv.sh")
@@ -29,6 +31,11 @@ for target in "${targets[@]}"; do
   npm pack --silent --pack-destination "$outdir/npm" "$packages/@vec-graph/$target" >/dev/null
 done
 npm pack --silent --pack-destination "$outdir/npm" "$packages/vec-graph" >/dev/null
+
+if [[ -n $sqlite_wheels ]]; then
+  mkdir -p "$outdir/wheels-sqlite"
+  find "$sqlite_wheels" -name 'vec_graph_sqlite-*.whl' -exec cp {} "$outdir/wheels-sqlite/" \;
+fi
 
 (cd "$outdir" && find . -type f ! -name SHA256SUMS | sed 's|^\./||' | LC_ALL=C sort | xargs sha256sum >SHA256SUMS)
 echo "assemble: $(($(wc -l <"$outdir/SHA256SUMS"))) files + SHA256SUMS in $outdir"

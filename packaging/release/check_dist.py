@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Role: check a release folder (assemble.sh's OUTDIR) as a test run: exactly the expected files, their
 SHA256SUMS, each binary (packaging/dist/verify.py), each wheel (tags, contents, RECORD, version,
-twine check), each npm tarball (name, version, os/cpu, the very binary of its target), VERSION
+twine check), each vec-graph-sqlite wheel in wheels-sqlite/ (check_sqlite_wheels), each npm tarball
+(name, version, os/cpu, the very binary of its target), VERSION
 everywhere, a CHANGELOG entry for VERSION, and RELEASE_TAG == v<VERSION> when that is set.
 Prints one line per check and ends with "N passed, N failed". Run it with packaging/dist/venv.sh's
 python (twine).
@@ -61,14 +62,15 @@ def record_ok(zf, dist_info):
     for line in lines:
         name, digest, size = line.rsplit(",", 2)
         listed[name] = (digest, size)
-    for name in zf.namelist():
+    files = [name for name in zf.namelist() if not name.endswith("/")]  # auditwheel writes folder entries
+    for name in files:
         if name == f"{dist_info}/RECORD":
             continue
         data = zf.read(name)
         want = "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
         if listed.get(name) != (want, str(len(data))):
             return False
-    return set(listed) == set(zf.namelist())
+    return set(listed) == set(files)
 
 
 def check_wheel(c, path, target, version, binary):
@@ -95,6 +97,45 @@ def check_wheel(c, path, target, version, binary):
         c.check(record_ok(zf, dist_info), f"{name}: RECORD lists every file with its sha256 and size")
     twine = subprocess.run([sys.executable, "-m", "twine", "check", "--strict", str(path)], capture_output=True, text=True)
     c.check(twine.returncode == 0, f"{name}: twine check --strict", twine.stdout + twine.stderr)
+
+
+# vec-graph-sqlite's wheels: CPython 3.9-3.13 (pyproject.toml's cibuildwheel build) on the release platforms.
+SQLITE_PYTHONS = ["cp39", "cp310", "cp311", "cp312", "cp313"]
+SQLITE_PLATFORMS = {"linux-x64": "manylinux_2_17_x86_64", "linux-arm64": "manylinux_2_17_aarch64",
+                    "darwin-x64": "macosx_11_0_x86_64", "darwin-arm64": "macosx_11_0_arm64", "win32-x64": "win_amd64"}
+
+
+def check_sqlite_wheels(c, outdir, version, release):
+    """Every wheel in wheels-sqlite/ is a vec-graph-sqlite VERSION wheel with its module, metadata and
+    RECORD; the Linux x86_64 ones are always there (make release-dry-run builds them), and in a
+    release (RELEASE_TAG set) every Python on every platform."""
+    wheels = sorted((outdir / "wheels-sqlite").glob("*.whl"))
+    prefix = f"vec_graph_sqlite-{version}-"
+    found = set()
+    for path in wheels:
+        name = path.name
+        parts = name[len(prefix):-len(".whl")].split("-") if name.startswith(prefix) else []
+        if not c.check(len(parts) == 3 and parts[0] == parts[1] and parts[0] in SQLITE_PYTHONS,
+                       f"{name}: a vec-graph-sqlite {version} wheel for CPython 3.9-3.13"):
+            continue
+        found |= {(parts[0], platform) for platform in parts[2].split(".")}
+        with zipfile.ZipFile(path) as zf:
+            dist_info = f"vec_graph_sqlite-{version}.dist-info"
+            names = set(zf.namelist())
+            module = [n for n in names if re.fullmatch(r"vec_graph_sqlite/_sqlite3\.[^/]+\.(so|pyd)", n)]
+            c.check({"vec_graph_sqlite/__init__.py", "vec_graph_sqlite/dbapi2.py", f"{dist_info}/METADATA"} <= names
+                    and len(module) == 1, f"{name}: holds vec_graph_sqlite (__init__, dbapi2, one _sqlite3 module)",
+                    f"has: {sorted(names)}")
+            meta = zf.read(f"{dist_info}/METADATA").decode() if f"{dist_info}/METADATA" in names else ""
+            c.check(re.search(r"^Name: vec-graph-sqlite$", meta, re.M) and re.search(rf"^Version: {re.escape(version)}$", meta, re.M),
+                    f"{name}: METADATA names vec-graph-sqlite {version}")
+            c.check(f"{dist_info}/RECORD" in names and record_ok(zf, dist_info), f"{name}: RECORD lists every file with its sha256 and size")
+        twine = subprocess.run([sys.executable, "-m", "twine", "check", "--strict", str(path)], capture_output=True, text=True)
+        c.check(twine.returncode == 0, f"{name}: twine check --strict", twine.stdout + twine.stderr)
+    targets = SQLITE_PLATFORMS if release else {"linux-x64": SQLITE_PLATFORMS["linux-x64"]}
+    for target, platform in targets.items():
+        missing = [py for py in SQLITE_PYTHONS if (py, platform) not in found]
+        c.check(not missing, f"vec-graph-sqlite wheels for {target} ({platform}), CPython 3.9-3.13", f"missing: {missing}")
 
 
 def check_npm_platform(c, path, target, version, binary):
@@ -135,9 +176,11 @@ def main(outdir, again):
     tarballs = {t: f"vec_graph-{version}-{t}.tar.gz" for t in TARGETS}
     npm_names = {t: f"npm/vec-graph-{t}-{version}.tgz" for t in TARGETS}
     wheels = sorted(p.relative_to(outdir).as_posix() for p in (outdir / "wheels").glob("*.whl"))
+    sqlite_wheels = {p.relative_to(outdir).as_posix() for p in (outdir / "wheels-sqlite").glob("*.whl")}
     want = set(tarballs.values()) | set(npm_names.values()) | {f"npm/vec-graph-{version}.tgz", "SHA256SUMS"}
     have = {p.relative_to(outdir).as_posix() for p in outdir.rglob("*") if p.is_file()}
-    c.check(have - set(wheels) == want and len(wheels) == 5, f"{outdir}: 5 binary tarballs, 5 wheels, 6 npm tarballs, SHA256SUMS",
+    c.check(have - set(wheels) - sqlite_wheels == want and len(wheels) == 5,
+            f"{outdir}: 5 binary tarballs, 5 wheels, 6 npm tarballs, wheels-sqlite/, SHA256SUMS",
             f"missing: {sorted(want - have)}; unexpected: {sorted(have - want - set(wheels))}; wheels: {wheels}")
 
     sums = {}
@@ -173,6 +216,7 @@ def main(outdir, again):
     main_npm = outdir / f"npm/vec-graph-{version}.tgz"
     if c.check(main_npm.exists(), f"{main_npm.name} exists"):
         check_npm_main(c, main_npm, version)
+    check_sqlite_wheels(c, outdir, version, release=bool(tag))
     print(f"release-dry-run: {c.passed} passed, {c.failed} failed")
     return 1 if c.failed else 0
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Role: make release-dry-run. Does what the release workflow does, from this machine: cross-builds the
-# five binaries (packaging/dist/build-all.sh), assembles OUTDIR as the release uploads it
+# five binaries (packaging/dist/build-all.sh) and this machine's vec-graph-sqlite wheels (the Linux ones:
+# packaging/python-sqlite/build.sh), assembles OUTDIR as the release uploads it
 # (assemble.sh, twice: the second copy proves the bytes reproducible) and checks it (check_dist.py), leaving LOG (default build/release-dry-run.log)
 # ending "N passed, N failed".
 # usage: dry-run.sh OUTDIR [LOG]
@@ -16,9 +17,11 @@ started=$SECONDS
 {
   echo "=== build: packaging/dist/build-all.sh"
   bash "$root/packaging/dist/build-all.sh" "$bindir" | grep -E '^(===|verify|built)'
+  echo "=== build: packaging/python-sqlite/build.sh"
+  bash "$root/packaging/python-sqlite/build.sh" "$root/build/release/sqlite-wheels" | cut -f1
   echo "=== assemble: $outdir"
-  bash "$here/assemble.sh" "$bindir" "$outdir"
-  bash "$here/assemble.sh" "$bindir" "$root/build/release/dist-again"
+  bash "$here/assemble.sh" "$bindir" "$outdir" "$root/build/release/sqlite-wheels"
+  bash "$here/assemble.sh" "$bindir" "$root/build/release/dist-again" "$root/build/release/sqlite-wheels"
   echo "=== check"
   "$(bash "$root/packaging/dist/venv.sh")" "$here/check_dist.py" "$outdir" "$root/build/release/dist-again"
 } 2>&1 | tee "$log"
