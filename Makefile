@@ -4,6 +4,7 @@
 #   make matrix       compat-matrix over the offline SQLite mirror and the system SQLite: plain, asan, msan on the boundary set
 #   make bench        the distance-kernel benchmark (SIMD vs scalar vs numpy)
 #   make bench-graph  the graph functions against recursive CTEs, networkx and igraph
+#   make bench-regress  instruction counters of the hot paths (callgrind) into build/bench/regress/counters.json
 #   make npm          npm tarballs into dist/npm/
 #   make wheel        this machine's Python wheel into dist/ (zig build for glibc 2.17; twine check, auditwheel show)
 #   make release-dry-run  dist/ as the release workflow uploads it, checked
@@ -37,7 +38,7 @@ ASAN_FLAGS := $(shell grep -v '^\#' sanitizers/asan.cflags)
 
 LOADABLE := build/vec_graph.$(EXT)
 
-.PHONY: all test test-c test-c-asan test-c-tsan test-hnsw-threads test-hnsw-threads-tsan test-swift matrix provision deps venv fixtures bench bench-hnsw bench-graph bench-node2vec npm wheel dist release-dry-run test-cross lint-workflows fuzz clean
+.PHONY: all test test-c test-c-asan test-c-tsan test-hnsw-threads test-hnsw-threads-tsan test-swift matrix provision deps venv fixtures bench bench-hnsw bench-graph bench-node2vec bench-regress bench-regress-accept test-bench-regress npm wheel dist release-dry-run test-cross lint-workflows fuzz clean
 
 all: $(LOADABLE)
 
@@ -134,6 +135,43 @@ bench-node2vec: $(LOADABLE)
 # graph functions vs recursive CTEs, networkx and igraph (200k nodes, 1M edges)
 bench-graph: $(LOADABLE)
 	@bash bench/graph_run.sh
+
+# Instruction counters of the hot paths under callgrind, gated against bench/regress/baseline.json
+# (docs/benchmarks.md). Built with Debian's gcc, the baseline's compiler; plain/ and planted/ (the
+# test-only slowdown, -DVG_PLANTED_SLOWDOWN) differ in that flag only. HISTORY=FILE also draws the chart.
+REGRESS := build/bench/regress
+REGRESS_CC := cc
+REGRESS_CFLAGS = -std=c11 -O2 $(if $(filter planted,$*),-DVG_PLANTED_SLOWDOWN) -ISources/vec_graph/include
+REGRESS_SQL := $(wildcard bench/regress/*.c bench/regress/*.h)
+# SQLite as a shared library (compat-matrix's plain-mode flags), so callgrind tells its instructions
+# from the driver's: the matrix counters are the driver's calls into it (bench/regress/matrix_counts.py).
+$(REGRESS)/sqlite/libsqlite3.so: $(AMALGAMATION)/sqlite3.c
+	@mkdir -p $(@D)
+	$(REGRESS_CC) -O1 -fPIC -shared -DSQLITE_ENABLE_JSON1 -DSQLITE_THREADSAFE=1 -o $@ $< -ldl -lpthread -lm
+$(REGRESS)/driver/vg_driver: Sources/compat-driver/vg_driver.c $(REGRESS)/sqlite/libsqlite3.so
+	@mkdir -p $(@D)
+	$(REGRESS_CC) -O1 -std=c11 -I$(AMALGAMATION) -ISources/compat-driver -o $@ $< -L$(REGRESS)/sqlite -lsqlite3 -Wl,-rpath,$(abspath $(REGRESS)/sqlite)
+$(REGRESS)/%/vec_graph.so: $(EXT_SOURCES) $(EXT_HEADERS) VERSION
+	@mkdir -p $(@D)
+	$(REGRESS_CC) $(REGRESS_CFLAGS) -fPIC -shared -fvisibility=hidden -I$(AMALGAMATION) -DVEC_GRAPH_VERSION='"$(VERSION)"' \
+	  -o $@ $(EXT_SOURCES) -lm
+$(REGRESS)/%/kernels_workload: bench/regress/kernels_workload.c bench/regress/counted.h $(wildcard Sources/vec_graph/vg_kernels*.c) $(EXT_HEADERS)
+	@mkdir -p $(@D)
+	$(REGRESS_CC) $(REGRESS_CFLAGS) -o $@ $< $(wildcard Sources/vec_graph/vg_kernels*.c) -lm
+$(REGRESS)/sql_workloads: $(REGRESS_SQL) $(REGRESS)/sqlite/libsqlite3.so
+	$(REGRESS_CC) -std=c11 -O2 -I$(AMALGAMATION) -ISources/vec_graph/include -o $@ \
+	  $(filter-out bench/regress/kernels_workload.c,$(filter %.c,$(REGRESS_SQL))) \
+	  -L$(REGRESS)/sqlite -lsqlite3 -Wl,-rpath,$(abspath $(REGRESS)/sqlite)
+REGRESS_BUILT := $(REGRESS)/plain/vec_graph.so $(REGRESS)/plain/kernels_workload $(REGRESS)/sql_workloads $(REGRESS)/driver/vg_driver
+bench-regress: $(REGRESS_BUILT)
+	@bash bench/regress/run.sh measure $(if $(HISTORY),--history $(HISTORY))
+# Takes the counters just measured as the new baseline (after a deliberate change in cost).
+bench-regress-accept: $(REGRESS_BUILT)
+	@bash bench/regress/run.sh accept
+# make test's two suites: the gate against the baseline, and the planted slowdown tripping it.
+test-bench-regress: $(REGRESS_BUILT) $(REGRESS)/planted/kernels_workload
+	@bash bench/regress/run.sh gate
+	@bash bench/regress/run.sh planted
 
 # npm tarballs (main package + this machine's platform package) into dist/npm/
 npm:

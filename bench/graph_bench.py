@@ -23,7 +23,11 @@ from pathlib import Path
 import igraph
 import networkx as nx
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_json  # noqa: E402
+
 SEED = 20261126
+RATIOS = Path("build/bench/graph-ratios.json")
 STARTS = 21
 
 
@@ -321,6 +325,9 @@ def main():
     for task, mine, peer, theirs, target in whole:
         goal = f">= {target:g}x" if target >= 1 else f"within {1 / target:g}x"
         print(f"| {task} | {mine:.3f} | {peer} | {theirs:.3f} | {theirs / mine:.1f}x | {goal} |")
+    bench_json.write(RATIOS, [bench_json.ratio_entry(f"graph: {task} vs {peer}", mine, theirs, peer)
+                              for task, mine, peer, theirs, _ in whole])
+    print(f"\nratios (vec_graph time / peer time) in {RATIOS}")
 
 
 if __name__ == "__main__":

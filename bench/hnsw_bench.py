@@ -20,6 +20,7 @@ import hnswlib
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_json  # noqa: E402
 import hnsw_app  # noqa: E402
 import hnsw_data  # noqa: E402
 import hnsw_fashion  # noqa: E402
@@ -153,6 +154,7 @@ def run(extension, n, n_queries, seed, plot_path, fashion, large):
         print("1,000,000 x 128 ...", file=sys.stderr, flush=True)
         results["large"] = hnsw_large.run(extension, OUT / "large", seed)
     (OUT / "results.json").write_text(json.dumps(results, indent=1))
+    bench_json.write(OUT / "ratios.json", [r for name, res in results.items() if name != "large" for r in ratios(name, res)])
     import hnsw_plot  # matplotlib only now, after the measurements
     hnsw_plot.plot(res, plot_path)
     report(res, "clustered float32 (a seeded mixture of 100 Gaussians)")
@@ -162,6 +164,20 @@ def run(extension, n, n_queries, seed, plot_path, fashion, large):
                "its 10,000 test images as queries, squared L2 on raw pixels)")
     if large:
         hnsw_large.report(results["large"])
+
+
+def ratios(data, res):
+    """Wall-clock ratios vec_graph / peer (time per build, time per query at equal recall), for bench_json."""
+    b, (vg_curve, per_query, _) = res["build"], (res["curve"][k] for k in res["curve"])
+    out = [bench_json.ratio_entry(f"hnsw {data}: build vs hnswlib", b["vec_graph"]["seconds"], b["hnswlib"]["seconds"], "hnswlib")]
+    for target in (0.95, 0.99):
+        v, h = at_recall(vg_curve, target), at_recall(per_query, target)
+        if v and h:
+            out.append(bench_json.ratio_entry(f"hnsw {data}: query at recall {target} vs hnswlib", 1 / v, 1 / h, "hnswlib"))
+        if v:
+            out.append(bench_json.ratio_entry(f"hnsw {data}: query at recall {target} vs sqlite-vec vec0", 1 / v,
+                                              1 / res["sqlite_vec"]["qps"], "sqlite-vec"))
+    return out
 
 
 def fmt_ratio(a, b):

@@ -18,6 +18,9 @@ from pathlib import Path
 import numpy as np
 from pecanpy import pecanpy
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_json  # noqa: E402
+
 SEED = 20261126
 DIMS, WALKS, LENGTH, WINDOW, NEG, RATE, EPOCHS = 64, 10, 40, 5, 5, 0.025, 1
 SETTINGS = [(1.0, 1.0), (1.0, 0.5), (0.5, 2.0)]
@@ -125,12 +128,14 @@ def main():
           "| ratio to Word2Vec alone | accuracy ours (exact / hnsw) | accuracy pecanpy | accuracy gap | pass |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     ok = True
+    ratios = []
     for p, q in SETTINGS:
         count, ours_s, ours_acc, hnsw_acc = ours(small, extension, p, q, True, lambda ids: ids // size)
         runs = [peer(small_tsv, p, q, mode) for mode in ("SparseOTF", "PreComp")]
         nodes, emb, peer_s, w2v_s = min(runs, key=lambda r: r[2])
         peer_acc = knn_vote(emb, nodes // size)
         ratio, gap = ours_s / peer_s, peer_acc - ours_acc
+        ratios.append(bench_json.ratio_entry(f"node2vec: planted partition, p {p:g}, q {q:g} vs pecanpy", ours_s, peer_s, "pecanpy"))
         passed = ratio <= 1.5 and gap <= 0.02
         ok &= passed
         print(f"| {p:g} | {q:g} | {ours_s:.3f} | {peer_s:.3f} | {w2v_s:.3f} | {ratio:.2f}x | {ours_s / w2v_s:.2f}x "
@@ -147,6 +152,9 @@ def main():
           f"hnsw_index inserts); pecanpy SparseOTF {peer_s:.1f} s (reading, walks and Word2Vec; "
           f"Word2Vec alone {w2v_s:.1f} s). 5-NN accuracy within a sample of 2,000 nodes: "
           f"ours {ours_acc:.3f}, pecanpy {peer_acc:.3f}.")
+    ratios.append(bench_json.ratio_entry(f"node2vec: {large:,} nodes, p 1, q 0.5 vs pecanpy SparseOTF", ours_s, peer_s, "pecanpy"))
+    bench_json.write(work / "ratios.json", ratios)
+    print(f"\nratios (vec_graph time / peer time) in {work / 'ratios.json'}")
     sys.exit(0 if ok else 1)
 
 

@@ -13,6 +13,7 @@ packages=(
   xz-utils          # Debian orig tarballs are .tar.xz
   dpkg-dev          # apt-get source
   ca-certificates
+  valgrind          # callgrind: the instruction counters (bench/regress, make test's counter gate)
 )
 
 missing=()

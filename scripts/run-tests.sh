@@ -59,6 +59,11 @@ step hnsw-threads make -s test-hnsw-threads
 step hnsw-threads-tsan make -s test-hnsw-threads-tsan
 step node2vec-quality /usr/bin/python3 Tests/node2vec/quality.py build/vec_graph
 step graph-strategies .venv/bin/python Tests/graph/strategies.py build/vec_graph
+# Instruction counters (docs/benchmarks.md): the gate against bench/regress/baseline.json, and the
+# planted slowdown that must trip it. After the matrix: it uses compat-matrix and the offline mirror.
+echo "bench-regress-gate bench-regress-planted" >> "$results/expected.txt"
+step bench-regress-gate bash bench/regress/run.sh gate
+step bench-regress-planted bash bench/regress/run.sh planted
 step dist-log bash packaging/dist/test.sh "$results"
 rm -f "$results/dist-log.log"
 step python-log bash packaging/python/test.sh "$results"
