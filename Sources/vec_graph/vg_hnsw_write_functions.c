@@ -117,8 +117,12 @@ static int end_cycle(vg_hnsw_vtab *vt) {
 /* Moves the purge on by budget nodes from the cursor, ending the cycle when it reaches the end. */
 static int purge_step(vg_hnsw_vtab *vt, int budget) {
     if (vg_hnsw_view_slots(vt->view) - (uint32_t)vt->state.live - (uint32_t)vt->state.free == 0) return SQLITE_OK;
+    /* the slots come from {name}_nodes: this transaction's new nodes must be there, or the cursor
+     * passes them uncleaned and the cycle's end frees tombstones they still link to */
+    int rc = vg_hnsw_flush(vt);
+    if (rc != SQLITE_OK) return rc;
     sqlite3_stmt *s;
-    int rc = vg_hnsw_statement(vt, VG_HNSW_SQL_CLEAN_SCAN, &s);
+    rc = vg_hnsw_statement(vt, VG_HNSW_SQL_CLEAN_SCAN, &s);
     if (rc != SQLITE_OK) return rc;
     sqlite3_bind_int64(s, 1, vt->state.cursor);
     sqlite3_bind_int(s, 2, budget);
