@@ -151,7 +151,7 @@ $(REGRESS)/sqlite/libsqlite3.so: $(AMALGAMATION)/sqlite3.c
 $(REGRESS)/driver/vg_driver: Sources/compat-driver/vg_driver.c $(REGRESS)/sqlite/libsqlite3.so
 	@mkdir -p $(@D)
 	$(REGRESS_CC) -O1 -std=c11 -I$(AMALGAMATION) -ISources/compat-driver -o $@ $< -L$(REGRESS)/sqlite -lsqlite3 -Wl,-rpath,$(abspath $(REGRESS)/sqlite)
-$(REGRESS)/%/vec_graph.so: $(EXT_SOURCES) $(EXT_HEADERS) VERSION
+$(REGRESS)/%/vec_graph.so: $(EXT_SOURCES) $(EXT_HEADERS) VERSION $(AMALGAMATION)/sqlite3.c
 	@mkdir -p $(@D)
 	$(REGRESS_CC) $(REGRESS_CFLAGS) -fPIC -shared -fvisibility=hidden -I$(AMALGAMATION) -DVEC_GRAPH_VERSION='"$(VERSION)"' \
 	  -o $@ $(EXT_SOURCES) -lm

@@ -89,4 +89,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except RuntimeError as e:  # a workload or fixture that failed: its message, not a traceback
+        sys.exit(f"measure: {e}")

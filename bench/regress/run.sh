@@ -42,7 +42,7 @@ case $mode in
     echo "bench-regress: $baseline now holds this run's counters; commit it with the change that explains them"
     ;;
   gate)
-    measure_all "$out/counters.json"
+    measure_all "$out/counters.json" || { echo "bench-regress-gate: 0 passed, 1 failed (the measurement failed, above)"; exit 1; }
     $py bench/regress/gate.py "$baseline" "$out/counters.json"
     ;;
   planted)
