@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vg_alloc.h"
 #include "vg_vector.h"
 
 static size_t skip_space(const char *z, size_t i, size_t n) {
@@ -44,8 +45,9 @@ static size_t number_length(const char *z, size_t i, size_t n) {
     return i - start;
 }
 
-/* strtod on a copy of a JSON number, with '.' swapped for the locale's decimal point. */
-static double number_value(const char *z, size_t len) {
+/* strtod on a copy of a JSON number, with '.' swapped for the locale's decimal point. A number too
+ * long for the stack buffer is copied to the heap; returns -1 when that copy cannot be had, else 0. */
+static int number_value(const char *z, size_t len, double *value) {
     const char *point = localeconv()->decimal_point;
     size_t pl = point ? strlen(point) : 0;
     if (pl == 0 || pl > 4) {
@@ -54,8 +56,8 @@ static double number_value(const char *z, size_t len) {
     }
     char buf[64];
     size_t need = len + pl + 1;
-    char *copy = need <= sizeof buf ? buf : malloc(need);
-    if (!copy) return NAN;
+    char *copy = need <= sizeof buf ? buf : vg_malloc(need);
+    if (!copy) return -1;
     size_t o = 0;
     for (size_t i = 0; i < len; i++) {
         if (z[i] == '.') {
@@ -66,9 +68,9 @@ static double number_value(const char *z, size_t len) {
         }
     }
     copy[o] = 0;
-    double v = strtod(copy, NULL);
-    if (copy != buf) free(copy);
-    return v;
+    *value = strtod(copy, NULL);
+    if (copy != buf) vg_free(copy);
+    return 0;
 }
 
 int vg_json_parse(const char *z, size_t n, float *out, size_t cap, size_t *dims, char err[VG_ERR_LEN]) {
@@ -94,7 +96,11 @@ int vg_json_parse(const char *z, size_t n, float *out, size_t cap, size_t *dims,
             snprintf(err, VG_ERR_LEN, "vector too large: more than %d dimensions", VG_MAX_DIMS);
             return -1;
         }
-        double v = number_value(z + i, len);
+        double v;
+        if (number_value(z + i, len, &v) != 0) {
+            snprintf(err, VG_ERR_LEN, "out of memory");
+            return VG_NOMEM;
+        }
         /* FLT_MAX plus half an ulp: anything below rounds to a finite float32 */
         if (!isfinite(v) || fabs(v) >= 3.4028235677973366e38) {
             snprintf(err, VG_ERR_LEN, "value at offset %zu is outside the float32 range", i);
@@ -131,6 +137,14 @@ size_t vg_json_size(size_t dims) {
     return dims * 17 + 3;
 }
 
+/* The value of a number printed here: under 32 bytes, it fits number_value's stack buffer, which
+ * therefore cannot fail. */
+static double read_back(const char *num, int len) {
+    double v = 0.0;
+    number_value(num, (size_t)len, &v);
+    return v;
+}
+
 /* The shortest "%.<p>g" text (p = 1..9) that reads back as exactly x; 9 digits always do.
  * The decimal point is made '.' whatever the locale. Returns the length written to num. */
 /* Writes x in a locale-free form that reads back as x: %.Ng with the fewest digits N, or %.Nf with
@@ -142,13 +156,13 @@ static int shortest_float(float x, char num[32]) {
         len = snprintf(num, 32, "%.*g", p, (double)x);
         for (int j = 0; j < len; j++)
             if (num[j] == ',') num[j] = '.';
-        if ((float)number_value(num, (size_t)len) == x) break;
+        if ((float)read_back(num, len) == x) break;
     }
     for (int d = 0; d <= 9 && fabsf(x) < 1e9f; d++) {
         other_len = snprintf(other, sizeof other, "%.*f", d, (double)x);
         for (int j = 0; j < other_len; j++)
             if (other[j] == ',') other[j] = '.';
-        if ((float)number_value(other, (size_t)other_len) == x) {
+        if ((float)read_back(other, other_len) == x) {
             if (other_len < len) {
                 memcpy(num, other, (size_t)other_len + 1);
                 len = other_len;

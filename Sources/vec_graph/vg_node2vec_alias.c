@@ -1,8 +1,8 @@
 /* Walker's alias method (Vose's construction) for node2vec's negative sampling: O(n) to build, one
  * 64-bit draw per sample (high half picks the column, low half decides column or alias). */
-#include <stdlib.h>
 #include <string.h>
 
+#include "vg_alloc.h"
 #include "vg_node2vec.h"
 
 /* A probability in [0, 1) as a 32-bit threshold; rounding may push it a hair outside. */
@@ -13,10 +13,10 @@ static uint32_t to_threshold(double prob) {
 
 vg_node2vec_status vg_node2vec_alias_build(const double *weight, uint32_t n, vg_node2vec_alias *out) {
     memset(out, 0, sizeof *out);
-    double *scaled = malloc((n ? n : 1) * sizeof *scaled);
-    uint32_t *small = malloc((n ? n : 1) * sizeof *small), *large = malloc((n ? n : 1) * sizeof *large);
-    out->threshold = malloc((n ? n : 1) * sizeof *out->threshold);
-    out->alias = malloc((n ? n : 1) * sizeof *out->alias);
+    double *scaled = vg_malloc((n ? n : 1) * sizeof *scaled);
+    uint32_t *small = vg_malloc((n ? n : 1) * sizeof *small), *large = vg_malloc((n ? n : 1) * sizeof *large);
+    out->threshold = vg_malloc((n ? n : 1) * sizeof *out->threshold);
+    out->alias = vg_malloc((n ? n : 1) * sizeof *out->alias);
     vg_node2vec_status rc = VG_NODE2VEC_NOMEM;
     if (!scaled || !small || !large || !out->threshold || !out->alias) goto done;
     out->n = n;
@@ -51,9 +51,9 @@ vg_node2vec_status vg_node2vec_alias_build(const double *weight, uint32_t n, vg_
     }
     rc = VG_NODE2VEC_OK;
 done:
-    free(scaled);
-    free(small);
-    free(large);
+    vg_free(scaled);
+    vg_free(small);
+    vg_free(large);
     if (rc != VG_NODE2VEC_OK) vg_node2vec_alias_free(out);
     return rc;
 }
@@ -64,7 +64,7 @@ uint32_t vg_node2vec_alias_draw(const vg_node2vec_alias *a, uint64_t draw) {
 }
 
 void vg_node2vec_alias_free(vg_node2vec_alias *a) {
-    free(a->threshold);
-    free(a->alias);
+    vg_free(a->threshold);
+    vg_free(a->alias);
     memset(a, 0, sizeof *a);
 }

@@ -1,8 +1,8 @@
 /* node2vec's undirected view of a loaded edge table: each node's out- and in-list (both ascending)
  * merged into one ascending list, without repeats or the node itself. */
-#include <stdlib.h>
 #include <string.h>
 
+#include "vg_alloc.h"
 #include "vg_node2vec.h"
 
 /* Merges u's out- and in-list into dst (when not NULL); returns the number of distinct neighbours. */
@@ -25,11 +25,11 @@ vg_node2vec_status vg_node2vec_graph_from(const vg_graph *g, vg_node2vec_graph *
     memset(out, 0, sizeof *out);
     uint32_t n = g->node_count;
     out->node_count = n;
-    out->start = malloc(((size_t)n + 1) * sizeof *out->start);
+    out->start = vg_malloc(((size_t)n + 1) * sizeof *out->start);
     if (!out->start) return VG_NODE2VEC_NOMEM;
     out->start[0] = 0;
     for (uint32_t u = 0; u < n; u++) out->start[u + 1] = out->start[u] + merge(g, u, NULL);
-    out->adj = malloc((out->start[n] ? out->start[n] : 1) * sizeof *out->adj);
+    out->adj = vg_malloc((out->start[n] ? out->start[n] : 1) * sizeof *out->adj);
     if (!out->adj) {
         vg_node2vec_graph_free(out);
         return VG_NODE2VEC_NOMEM;
@@ -39,7 +39,7 @@ vg_node2vec_status vg_node2vec_graph_from(const vg_graph *g, vg_node2vec_graph *
 }
 
 void vg_node2vec_graph_free(vg_node2vec_graph *g) {
-    free(g->start);
-    free(g->adj);
+    vg_free(g->start);
+    vg_free(g->adj);
     memset(g, 0, sizeof *g);
 }

@@ -2,9 +2,9 @@
  * (blanks, comments, quoted names and strings, words) walks the statement's head, then the module
  * arguments are split at top-level commas, as SQLite splits them, and handed to hnsw_index's parser. */
 #include <ctype.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "vg_alloc.h"
 #include "vg_node2vec_schema.h"
 
 static const char *skip_blanks(const char *z) {
@@ -73,7 +73,7 @@ static vg_node2vec_schema_rc split_args(const char *z, char ***args, int *count)
     if (!next_is(&z, "(")) return VG_NODE2VEC_SCHEMA_OK;
     size_t cap = 1;
     for (const char *c = z; *c; c++) cap += *c == ',';
-    char **list = calloc(cap, sizeof *list);
+    char **list = vg_calloc(cap, sizeof *list);
     if (!list) return VG_NODE2VEC_SCHEMA_NOMEM;
     *args = list;
     int depth = 0;
@@ -84,7 +84,7 @@ static vg_node2vec_schema_rc split_args(const char *z, char ***args, int *count)
         if (n == 0 || (depth == 0 && (*t == ',' || *t == ')'))) {
             if (n == 0 && !arg) break;
             size_t len = arg ? (size_t)(end - arg) : 0;
-            list[*count] = malloc(len + 1);
+            list[*count] = vg_malloc(len + 1);
             if (!list[*count]) return VG_NODE2VEC_SCHEMA_NOMEM;
             if (len) memcpy(list[*count], arg, len);
             list[(*count)++][len] = 0;
@@ -113,7 +113,7 @@ vg_node2vec_schema_rc vg_node2vec_hnsw_options(const char *sql, vg_hnsw_params *
     vg_node2vec_schema_rc rc = split_args(z, &args, &count);
     if (rc == VG_NODE2VEC_SCHEMA_OK && vg_hnsw_parse_options(count, (const char *const *)args, out, err) != 0)
         rc = VG_NODE2VEC_SCHEMA_BAD;
-    for (int i = 0; args && i < count; i++) free(args[i]);
-    free(args);
+    for (int i = 0; args && i < count; i++) vg_free(args[i]);
+    vg_free(args);
     return rc;
 }

@@ -3,9 +3,9 @@
  * sampling, word2vec's SGD update, the rate decaying linearly. Walks are regenerated rather than
  * stored (the walk stream is reseeded per pass), so memory stays O(nodes * dims). */
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "vg_alloc.h"
 #include "vg_node2vec.h"
 
 /* word2vec's sigmoid table: SIGMOID_SIZE steps over [-MAX_EXP, MAX_EXP]. */
@@ -138,18 +138,18 @@ static vg_node2vec_status prepare(trainer *t) {
     uint32_t n = t->g->node_count;
     vg_node2vec_status rc = for_each_walk(t, count_walk);
     if (rc != VG_NODE2VEC_OK) return rc;
-    double *weight = malloc((size_t)n * sizeof *weight);
+    double *weight = vg_malloc((size_t)n * sizeof *weight);
     if (!weight) return VG_NODE2VEC_NOMEM;
     for (uint32_t u = 0; u < n; u++) weight[u] = pow((double)t->count[u], 0.75);
     rc = vg_node2vec_alias_build(weight, n, &t->neg);
-    free(weight);
+    vg_free(weight);
     t->total *= t->p->epochs;
     return rc;
 }
 
 vg_node2vec_status vg_node2vec_train(const vg_node2vec_graph *g, const vg_node2vec_params *params,
                                      vg_node2vec_dot dot, vg_node2vec_stop stop, void *stop_ctx, float *out) {
-    trainer *t = calloc(1, sizeof *t);
+    trainer *t = vg_calloc(1, sizeof *t);
     if (!t) return VG_NODE2VEC_NOMEM;
     size_t n = g->node_count;
     t->g = g;
@@ -159,11 +159,11 @@ vg_node2vec_status vg_node2vec_train(const vg_node2vec_graph *g, const vg_node2v
     t->stop_ctx = stop_ctx;
     t->syn0 = out;
     t->rng.state = params->seed ^ TRAIN_STREAM;
-    t->syn1 = malloc(n * params->dims * sizeof *t->syn1);
-    t->neu1e = malloc(params->dims * sizeof *t->neu1e);
-    t->walk = malloc((params->walk_length ? params->walk_length : 1) * sizeof *t->walk);
-    t->order = malloc((n ? n : 1) * sizeof *t->order);
-    t->count = calloc(n ? n : 1, sizeof *t->count);
+    t->syn1 = vg_malloc(n * params->dims * sizeof *t->syn1);
+    t->neu1e = vg_malloc(params->dims * sizeof *t->neu1e);
+    t->walk = vg_malloc((params->walk_length ? params->walk_length : 1) * sizeof *t->walk);
+    t->order = vg_malloc((n ? n : 1) * sizeof *t->order);
+    t->count = vg_calloc(n ? n : 1, sizeof *t->count);
     vg_node2vec_status rc = VG_NODE2VEC_NOMEM;
     if (t->syn1 && t->neu1e && t->walk && t->order && t->count) {
         init_vectors(t);
@@ -171,11 +171,11 @@ vg_node2vec_status vg_node2vec_train(const vg_node2vec_graph *g, const vg_node2v
         for (uint32_t e = 0; rc == VG_NODE2VEC_OK && e < params->epochs; e++) rc = for_each_walk(t, train_walk);
     }
     vg_node2vec_alias_free(&t->neg);
-    free(t->syn1);
-    free(t->neu1e);
-    free(t->walk);
-    free(t->order);
-    free(t->count);
-    free(t);
+    vg_free(t->syn1);
+    vg_free(t->neu1e);
+    vg_free(t->walk);
+    vg_free(t->order);
+    vg_free(t->count);
+    vg_free(t);
     return rc;
 }

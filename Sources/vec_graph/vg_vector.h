@@ -10,9 +10,13 @@
 /* Room for any error message the decoders write. */
 #define VG_ERR_LEN 160
 
+/* What vg_json_parse returns when it runs out of memory (a number longer than 60 bytes needs a copy). */
+#define VG_NOMEM (-2)
+
 /* Parses a JSON array of numbers ("[1, 2.5, -3e2]") of n bytes. With out == NULL only counts
- * (cap ignored); otherwise writes at most cap values. Sets *dims; returns 0, or -1 with a message
- * in err. Rejects non-numbers, values outside float32, NaN/infinity, [] and arrays over VG_MAX_DIMS. */
+ * (cap ignored); otherwise writes at most cap values. Sets *dims; returns 0, -1 with a message in
+ * err, or VG_NOMEM. Rejects non-numbers, values outside float32, NaN/infinity, [] and arrays over
+ * VG_MAX_DIMS. */
 int vg_json_parse(const char *z, size_t n, float *out, size_t cap, size_t *dims, char err[VG_ERR_LEN]);
 
 /* Decodes a little-endian float32 BLOB of n bytes into out (n / 4 values), checking the length

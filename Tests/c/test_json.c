@@ -135,6 +135,24 @@ static void test_decimal_comma_locale(void) {
     setlocale(LC_NUMERIC, "C");
 }
 
+/* A number too long for the parser's stack buffer is copied to the heap: when that allocation fails
+ * the parse says VG_NOMEM (never a wrong value or a range error), and succeeds once memory is back. */
+static void test_long_number_out_of_memory(void) {
+    char text[128] = "[0.";
+    memset(text + 3, '5', 80);
+    strcpy(text + 83, "]");
+    float out[1];
+    size_t dims = 0;
+    char err[VG_ERR_LEN] = "";
+    vg_test_fail_alloc_after(0);
+    int rc = parse(text, out, 1, &dims, err);
+    vg_test_fail_alloc_after(-1);
+    CHECK(rc == VG_NOMEM, "an 80-digit number without memory gave %d (%s), want VG_NOMEM", rc, err);
+    rc = parse(text, out, 1, &dims, err);
+    CHECK(rc == 0 && dims == 1 && out[0] == 0.5555555555f, "an 80-digit number gave %d (%s), %.9g", rc, err,
+          (double)out[0]);
+}
+
 void test_json(void) {
     test_grammar();
     test_offsets_in_messages();
@@ -143,4 +161,5 @@ void test_json(void) {
     test_count_then_fill();
     test_format_round_trip();
     test_decimal_comma_locale();
+    test_long_number_out_of_memory();
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Role: build fuzz_json.c with libFuzzer + ASan + UBSan against Sources/vec_graph/vg_json.c, run it for
+# Role: build fuzz_json.c with libFuzzer + ASan + UBSan against Sources/vec_graph/vg_json.c (and the
+# C unit tests' libc allocator, Tests/c/vg_alloc_libc.c), run it for
 # SECONDS (default 60) on a corpus grown under build/fuzz/corpus from seeds/, and leave
 # RESULTS_DIR/fuzz-json.log ending "1 passed, 0 failed" when it found nothing (a crash input is kept in
 # build/fuzz/ and named in the log).
@@ -18,7 +19,7 @@ mkdir -p "$work/corpus"
   echo "fuzz: building fuzz_json with ${CC:-clang}"
   if ! "${CC:-clang}" -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
       -I"$root/Sources/vec_graph" -I"$root/Sources/vec_graph/include" \
-      -o "$work/fuzz_json" "$here/fuzz_json.c" "$root/Sources/vec_graph/vg_json.c" -lm; then
+      -o "$work/fuzz_json" "$here/fuzz_json.c" "$root/Sources/vec_graph/vg_json.c" "$root/Tests/c/vg_alloc_libc.c" -lm; then
     echo "fuzz-json: 0 passed, 1 failed"
     exit 1
   fi
