@@ -351,6 +351,7 @@ int vg_hnsw_read_vector(vg_hnsw_vtab *vt, sqlite3_value *value, const char *what
     size_t n = (size_t)sqlite3_value_bytes(value);
     int bad = type == SQLITE_BLOB ? vg_blob_decode(p, n, NULL, err) : vg_json_parse(p, n, NULL, 0, &dims, err);
     if (!bad && type == SQLITE_BLOB) dims = n / 4;
+    if (bad == VG_NOMEM) return SQLITE_NOMEM;
     if (bad) return vg_hnsw_error(vt, SQLITE_ERROR, "%s: %s: %s", vt->name, what, err);
     if (dims != (size_t)vt->params.dims)
         return vg_hnsw_error(vt, SQLITE_ERROR, "%s: %s has %lld dimensions, the index has %d", vt->name, what,
@@ -360,7 +361,7 @@ int vg_hnsw_read_vector(vg_hnsw_vtab *vt, sqlite3_value *value, const char *what
     bad = type == SQLITE_BLOB ? vg_blob_decode(p, n, v, err) : vg_json_parse(p, n, v, dims, &dims, err);
     if (bad) {
         sqlite3_free(v);
-        return vg_hnsw_error(vt, SQLITE_ERROR, "%s: %s: %s", vt->name, what, err);
+        return bad == VG_NOMEM ? SQLITE_NOMEM : vg_hnsw_error(vt, SQLITE_ERROR, "%s: %s: %s", vt->name, what, err);
     }
     if (vt->params.metric == VG_HNSW_COSINE) {
         int zero = 1;
