@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vg_alloc.h"
 #include "vg_graph.h"
 
 vg_graph_status vg_graph_add_numbered_edge(vg_graph_builder *b, uint32_t s, uint32_t d, double w) {
@@ -12,14 +13,14 @@ vg_graph_status vg_graph_add_numbered_edge(vg_graph_builder *b, uint32_t s, uint
         if (b->cap >= (size_t)VG_GRAPH_NONE - 1) return VG_GRAPH_TOO_BIG;
         size_t cap = b->cap ? b->cap * 2 : 4096;
         if (cap > (size_t)VG_GRAPH_NONE - 1) cap = (size_t)VG_GRAPH_NONE - 1;
-        uint32_t *src = realloc(b->src, cap * sizeof *src);
+        uint32_t *src = vg_realloc(b->src, cap * sizeof *src);
         if (!src) return VG_GRAPH_NOMEM;
         b->src = src;
-        uint32_t *dst = realloc(b->dst, cap * sizeof *dst);
+        uint32_t *dst = vg_realloc(b->dst, cap * sizeof *dst);
         if (!dst) return VG_GRAPH_NOMEM;
         b->dst = dst;
         if (b->weighted) {
-            double *weight = realloc(b->weight, cap * sizeof *weight);
+            double *weight = vg_realloc(b->weight, cap * sizeof *weight);
             if (!weight) return VG_GRAPH_NOMEM;
             b->weight = weight;
         }
@@ -60,9 +61,9 @@ vg_graph_status vg_graph_add_text_edge(vg_graph_builder *b, const char *src, siz
 
 void vg_graph_builder_free(vg_graph_builder *b) {
     vg_graph_ids_free(&b->ids);
-    free(b->src);
-    free(b->dst);
-    free(b->weight);
+    vg_free(b->src);
+    vg_free(b->dst);
+    vg_free(b->weight);
     memset(b, 0, sizeof *b);
 }
 
@@ -106,25 +107,25 @@ static int compare_text(const void *a, const void *b) {
 static vg_graph_status sort_ids(vg_graph_ids *ids, vg_graph *g, uint32_t *rank) {
     uint32_t n = ids->count;
     if (ids->type == VG_GRAPH_INT_IDS) {
-        int_key *keys = malloc((n ? n : 1) * sizeof *keys), *tmp = malloc((n ? n : 1) * sizeof *tmp);
+        int_key *keys = vg_malloc((n ? n : 1) * sizeof *keys), *tmp = vg_malloc((n ? n : 1) * sizeof *tmp);
         if (!keys || !tmp) {
-            free(keys);
-            free(tmp);
+            vg_free(keys);
+            vg_free(tmp);
             return VG_GRAPH_NOMEM;
         }
         for (uint32_t i = 0; i < n; i++) keys[i] = (int_key){ids->ints[i], i};
         radix_sort(keys, tmp, n);
-        free(tmp);
+        vg_free(tmp);
         for (uint32_t i = 0; i < n; i++) {
             ids->ints[i] = keys[i].id;
             rank[keys[i].number] = i;
         }
-        free(keys);
+        vg_free(keys);
         g->ints = ids->ints;
         ids->ints = NULL;
         return VG_GRAPH_OK;
     }
-    text_key *keys = malloc((n ? n : 1) * sizeof *keys);
+    text_key *keys = vg_malloc((n ? n : 1) * sizeof *keys);
     if (!keys) return VG_GRAPH_NOMEM;
     for (uint32_t i = 0; i < n; i++) keys[i] = (text_key){ids->text + ids->text_off[i], ids->text_len[i], i};
     qsort(keys, n, sizeof *keys, compare_text);
@@ -133,7 +134,7 @@ static vg_graph_status sort_ids(vg_graph_ids *ids, vg_graph *g, uint32_t *rank) 
         ids->text_len[i] = keys[i].len;
         rank[keys[i].number] = i;
     }
-    free(keys);
+    vg_free(keys);
     g->text = ids->text;
     g->text_off = ids->text_off;
     g->text_len = ids->text_len;
@@ -153,11 +154,11 @@ static void count_to_starts(size_t *start, uint32_t n, const uint32_t *key, size
 static vg_graph_status lay_out(vg_graph_builder *b, vg_graph *g, int with_in_edges) {
     uint32_t n = g->node_count;
     size_t m = b->count;
-    size_t *pos = malloc(((size_t)n + 1) * sizeof *pos);
-    uint32_t *by_dst = malloc((m ? m : 1) * sizeof *by_dst);
-    g->out_start = malloc(((size_t)n + 1) * sizeof *g->out_start);
-    g->out_node = malloc((m ? m : 1) * sizeof *g->out_node);
-    if (b->weighted) g->out_weight = malloc((m ? m : 1) * sizeof *g->out_weight);
+    size_t *pos = vg_malloc(((size_t)n + 1) * sizeof *pos);
+    uint32_t *by_dst = vg_malloc((m ? m : 1) * sizeof *by_dst);
+    g->out_start = vg_malloc(((size_t)n + 1) * sizeof *g->out_start);
+    g->out_node = vg_malloc((m ? m : 1) * sizeof *g->out_node);
+    if (b->weighted) g->out_weight = vg_malloc((m ? m : 1) * sizeof *g->out_weight);
     vg_graph_status rc = VG_GRAPH_NOMEM;
     if (!pos || !by_dst || !g->out_start || !g->out_node || (b->weighted && !g->out_weight)) goto done;
     count_to_starts(pos, n, b->dst, m);
@@ -171,8 +172,8 @@ static vg_graph_status lay_out(vg_graph_builder *b, vg_graph *g, int with_in_edg
         if (b->weighted) g->out_weight[at] = b->weight[e];
     }
     if (with_in_edges) {
-        g->in_start = malloc(((size_t)n + 1) * sizeof *g->in_start);
-        g->in_node = malloc((m ? m : 1) * sizeof *g->in_node);
+        g->in_start = vg_malloc(((size_t)n + 1) * sizeof *g->in_start);
+        g->in_node = vg_malloc((m ? m : 1) * sizeof *g->in_node);
         if (!g->in_start || !g->in_node) goto done;
         count_to_starts(g->in_start, n, b->dst, m);
         memcpy(pos, g->in_start, ((size_t)n + 1) * sizeof *pos);
@@ -181,8 +182,8 @@ static vg_graph_status lay_out(vg_graph_builder *b, vg_graph *g, int with_in_edg
     }
     rc = VG_GRAPH_OK;
 done:
-    free(pos);
-    free(by_dst);
+    vg_free(pos);
+    vg_free(by_dst);
     return rc;
 }
 
@@ -191,7 +192,7 @@ vg_graph_status vg_graph_build(vg_graph_builder *b, int with_in_edges, vg_graph 
     g->type = b->ids.type;
     g->node_count = b->ids.count;
     g->edge_count = b->count;
-    uint32_t *rank = malloc((g->node_count ? g->node_count : 1) * sizeof *rank);
+    uint32_t *rank = vg_malloc((g->node_count ? g->node_count : 1) * sizeof *rank);
     vg_graph_status rc = rank ? sort_ids(&b->ids, g, rank) : VG_GRAPH_NOMEM;
     if (rc == VG_GRAPH_OK) {
         vg_graph_ids_free(&b->ids); /* the hash index is not needed any more: free it before laying out */
@@ -199,26 +200,26 @@ vg_graph_status vg_graph_build(vg_graph_builder *b, int with_in_edges, vg_graph 
             b->src[e] = rank[b->src[e]];
             b->dst[e] = rank[b->dst[e]];
         }
-        free(rank);
+        vg_free(rank);
         rank = NULL;
         rc = lay_out(b, g, with_in_edges);
     }
-    free(rank);
+    vg_free(rank);
     vg_graph_builder_free(b);
     if (rc != VG_GRAPH_OK) vg_graph_free(g);
     return rc;
 }
 
 void vg_graph_free(vg_graph *g) {
-    free(g->ints);
-    free(g->text);
-    free(g->text_off);
-    free(g->text_len);
-    free(g->out_start);
-    free(g->out_node);
-    free(g->out_weight);
-    free(g->in_start);
-    free(g->in_node);
+    vg_free(g->ints);
+    vg_free(g->text);
+    vg_free(g->text_off);
+    vg_free(g->text_len);
+    vg_free(g->out_start);
+    vg_free(g->out_node);
+    vg_free(g->out_weight);
+    vg_free(g->in_start);
+    vg_free(g->in_node);
     memset(g, 0, sizeof *g);
 }
 

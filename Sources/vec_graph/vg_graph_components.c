@@ -1,7 +1,7 @@
 /* Weakly connected components by union-find (path halving; the smaller root always wins, so each
  * root is its component's smallest node), then one row per node with its component and its size. */
-#include <stdlib.h>
 
+#include "vg_alloc.h"
 #include "vg_graph.h"
 
 static uint32_t find(uint32_t *parent, uint32_t v) {
@@ -14,10 +14,10 @@ static uint32_t find(uint32_t *parent, uint32_t v) {
 
 vg_graph_status vg_graph_components(const vg_graph *g, vg_graph_rows *out) {
     uint32_t n = g->node_count;
-    uint32_t *parent = malloc((n ? n : 1) * sizeof *parent), *size = calloc(n ? n : 1, sizeof *size);
+    uint32_t *parent = vg_malloc((n ? n : 1) * sizeof *parent), *size = vg_calloc(n ? n : 1, sizeof *size);
     if (!parent || !size || vg_graph_rows_alloc(out, n) != VG_GRAPH_OK) {
-        free(parent);
-        free(size);
+        vg_free(parent);
+        vg_free(size);
         return VG_GRAPH_NOMEM;
     }
     for (uint32_t v = 0; v < n; v++) parent[v] = v;
@@ -35,7 +35,7 @@ vg_graph_status vg_graph_components(const vg_graph *g, vg_graph_rows *out) {
     }
     for (uint32_t v = 0; v < n; v++) out->value[v] = size[out->link[v]];
     out->count = n;
-    free(parent);
-    free(size);
+    vg_free(parent);
+    vg_free(size);
     return VG_GRAPH_OK;
 }

@@ -1,9 +1,9 @@
 /* Node id interning: maps INTEGER or TEXT node ids to first-seen numbers through an open-addressing
  * hash table (linear probing, load at most one half, keys kept in the slots); TEXT ids are copied
  * into one arena and found by their 64-bit hash, then their bytes. */
-#include <stdlib.h>
 #include <string.h>
 
+#include "vg_alloc.h"
 #include "vg_graph.h"
 
 static uint64_t mix(uint64_t x) {
@@ -28,7 +28,7 @@ static size_t home(const vg_graph_ids *ids, uint64_t key) {
 /* Doubles the slot array and reinserts every slot. */
 static vg_graph_status grow_slots(vg_graph_ids *ids) {
     size_t count = ids->slot_count ? ids->slot_count * 2 : 1024;
-    vg_graph_slot *slots = malloc(count * sizeof *slots);
+    vg_graph_slot *slots = vg_malloc(count * sizeof *slots);
     if (!slots) return VG_GRAPH_NOMEM;
     for (size_t i = 0; i < count; i++) slots[i].number = VG_GRAPH_NONE;
     vg_graph_slot *old = ids->slots;
@@ -41,7 +41,7 @@ static vg_graph_status grow_slots(vg_graph_ids *ids) {
         while (slots[i].number != VG_GRAPH_NONE) i = (i + 1) & (count - 1);
         slots[i] = old[j];
     }
-    free(old);
+    vg_free(old);
     return VG_GRAPH_OK;
 }
 
@@ -55,14 +55,14 @@ static vg_graph_status reserve_id(vg_graph_ids *ids) {
     if (ids->count < ids->cap) return VG_GRAPH_OK;
     uint32_t cap = ids->cap ? (ids->cap > VG_GRAPH_NONE / 2 ? VG_GRAPH_NONE - 1 : ids->cap * 2) : 1024;
     if (ids->type == VG_GRAPH_INT_IDS) {
-        int64_t *ints = realloc(ids->ints, cap * sizeof *ints);
+        int64_t *ints = vg_realloc(ids->ints, cap * sizeof *ints);
         if (!ints) return VG_GRAPH_NOMEM;
         ids->ints = ints;
     } else {
-        size_t *off = realloc(ids->text_off, cap * sizeof *off);
+        size_t *off = vg_realloc(ids->text_off, cap * sizeof *off);
         if (!off) return VG_GRAPH_NOMEM;
         ids->text_off = off;
-        size_t *len = realloc(ids->text_len, cap * sizeof *len);
+        size_t *len = vg_realloc(ids->text_len, cap * sizeof *len);
         if (!len) return VG_GRAPH_NOMEM;
         ids->text_len = len;
     }
@@ -125,7 +125,7 @@ vg_graph_status vg_graph_ids_text(vg_graph_ids *ids, const char *id, size_t len,
     if (!ids->text || len > ids->text_cap - ids->text_used) {
         size_t cap = ids->text_cap ? ids->text_cap : 4096;
         while (len > cap - ids->text_used) cap *= 2;
-        char *text = realloc(ids->text, cap);
+        char *text = vg_realloc(ids->text, cap);
         if (!text) return VG_GRAPH_NOMEM;
         ids->text = text;
         ids->text_cap = cap;
@@ -141,10 +141,10 @@ vg_graph_status vg_graph_ids_text(vg_graph_ids *ids, const char *id, size_t len,
 }
 
 void vg_graph_ids_free(vg_graph_ids *ids) {
-    free(ids->ints);
-    free(ids->text_off);
-    free(ids->text_len);
-    free(ids->text);
-    free(ids->slots);
+    vg_free(ids->ints);
+    vg_free(ids->text_off);
+    vg_free(ids->text_len);
+    vg_free(ids->text);
+    vg_free(ids->slots);
     memset(ids, 0, sizeof *ids);
 }

@@ -2,16 +2,16 @@
  * and dangling distribution: x' = d * (x A + sum(x[dangling]) / N) + (1 - d) / N, where A's rows
  * are out-edge counts over out-degree, until the L1 change is below N * tolerance. */
 #include <math.h>
-#include <stdlib.h>
 
+#include "vg_alloc.h"
 #include "vg_graph.h"
 
 vg_graph_status vg_graph_pagerank(const vg_graph *g, double damping, long long iterations, vg_graph_rows *out) {
     uint32_t n = g->node_count;
-    double *x = malloc((n ? n : 1) * sizeof *x), *next = malloc((n ? n : 1) * sizeof *next);
+    double *x = vg_malloc((n ? n : 1) * sizeof *x), *next = vg_malloc((n ? n : 1) * sizeof *next);
     if (!x || !next || vg_graph_rows_alloc(out, n) != VG_GRAPH_OK) {
-        free(x);
-        free(next);
+        vg_free(x);
+        vg_free(next);
         return VG_GRAPH_NOMEM;
     }
     double p = n ? 1.0 / n : 0.0;
@@ -45,7 +45,7 @@ vg_graph_status vg_graph_pagerank(const vg_graph *g, double damping, long long i
         out->value[v] = x[v];
     }
     out->count = n;
-    free(x);
-    free(next);
+    vg_free(x);
+    vg_free(next);
     return VG_GRAPH_OK;
 }

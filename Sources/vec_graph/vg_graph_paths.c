@@ -1,8 +1,8 @@
 /* Shortest path between two nodes along edge directions: breadth-first by hop count, or Dijkstra over
  * non-negative weights with an indexed binary heap ordered by (distance, node) (vg_graph_heap.c). */
 #include <math.h>
-#include <stdlib.h>
 
+#include "vg_alloc.h"
 #include "vg_graph.h"
 #include "vg_graph_heap.h"
 
@@ -25,7 +25,7 @@ static vg_graph_status write_path(uint32_t start, uint32_t end, const uint32_t *
  * parent from the layer before it, so the search runs on to the end of the layer before end's. */
 static vg_graph_status by_hops(const vg_graph *g, uint32_t start, uint32_t end, vg_graph_rows *out) {
     uint32_t n = g->node_count;
-    uint32_t *dist = malloc(n * sizeof *dist), *pred = malloc(n * sizeof *pred), *queue = malloc(n * sizeof *queue);
+    uint32_t *dist = vg_malloc(n * sizeof *dist), *pred = vg_malloc(n * sizeof *pred), *queue = vg_malloc(n * sizeof *queue);
     vg_graph_status rc = VG_GRAPH_NOMEM;
     if (!dist || !pred || !queue) goto done;
     for (uint32_t i = 0; i < n; i++) dist[i] = VG_GRAPH_NONE;
@@ -48,17 +48,17 @@ static vg_graph_status by_hops(const vg_graph *g, uint32_t start, uint32_t end, 
     }
     rc = dist[end] == VG_GRAPH_NONE ? vg_graph_rows_alloc(out, 1) : write_path(start, end, pred, NULL, dist[end], out);
 done:
-    free(dist);
-    free(pred);
-    free(queue);
+    vg_free(dist);
+    vg_free(pred);
+    vg_free(queue);
     return rc;
 }
 
 static vg_graph_status by_weight(const vg_graph *g, uint32_t start, uint32_t end, vg_graph_rows *out) {
     uint32_t n = g->node_count;
-    double *dist = malloc(n * sizeof *dist);
-    uint32_t *pred = malloc(n * sizeof *pred), *pos = malloc(n * sizeof *pos), *item = malloc(n * sizeof *item);
-    unsigned char *settled = calloc(n, 1);
+    double *dist = vg_malloc(n * sizeof *dist);
+    uint32_t *pred = vg_malloc(n * sizeof *pred), *pos = vg_malloc(n * sizeof *pos), *item = vg_malloc(n * sizeof *item);
+    unsigned char *settled = vg_calloc(n, 1);
     vg_graph_status rc = VG_GRAPH_NOMEM;
     if (!dist || !pred || !pos || !item || !settled) goto done;
     for (uint32_t i = 0; i < n; i++) {
@@ -89,11 +89,11 @@ static vg_graph_status by_weight(const vg_graph *g, uint32_t start, uint32_t end
     for (uint32_t v = end; v != start; v = pred[v]) hops_to_end++;
     rc = write_path(start, end, pred, dist, hops_to_end, out);
 done:
-    free(dist);
-    free(pred);
-    free(pos);
-    free(item);
-    free(settled);
+    vg_free(dist);
+    vg_free(pred);
+    vg_free(pos);
+    vg_free(item);
+    vg_free(settled);
     return rc;
 }
 

@@ -1,23 +1,23 @@
 /* Result rows of the graph algorithms: three parallel arrays sized for every node of a graph. */
-#include <stdlib.h>
 #include <string.h>
 
+#include "vg_alloc.h"
 #include "vg_graph.h"
 
 vg_graph_status vg_graph_rows_alloc(vg_graph_rows *rows, uint32_t capacity) {
     size_t n = capacity ? capacity : 1;
     rows->count = 0;
-    rows->node = malloc(n * sizeof *rows->node);
-    rows->link = malloc(n * sizeof *rows->link);
-    rows->value = malloc(n * sizeof *rows->value);
+    rows->node = vg_malloc(n * sizeof *rows->node);
+    rows->link = vg_malloc(n * sizeof *rows->link);
+    rows->value = vg_malloc(n * sizeof *rows->value);
     if (rows->node && rows->link && rows->value) return VG_GRAPH_OK;
     vg_graph_rows_free(rows);
     return VG_GRAPH_NOMEM;
 }
 
 void vg_graph_rows_free(vg_graph_rows *rows) {
-    free(rows->node);
-    free(rows->link);
-    free(rows->value);
+    vg_free(rows->node);
+    vg_free(rows->link);
+    vg_free(rows->value);
     memset(rows, 0, sizeof *rows);
 }

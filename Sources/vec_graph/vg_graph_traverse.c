@@ -1,7 +1,7 @@
 /* Breadth-first and depth-first traversal from one node, forward, reverse or both ways, visiting
  * neighbours in ascending order (out- and in-lists are sorted, and merged for BOTH). */
-#include <stdlib.h>
 
+#include "vg_alloc.h"
 #include "vg_graph.h"
 
 /* The neighbours of one node in ascending order: a merge of a range of its out-list and of its
@@ -47,9 +47,9 @@ static void reach(vg_graph_rows *out, unsigned char *seen, uint32_t v, uint32_t 
 
 vg_graph_status vg_graph_bfs(const vg_graph *g, uint32_t start, uint32_t max_depth, vg_graph_direction dir,
                              vg_graph_rows *out) {
-    unsigned char *seen = calloc(g->node_count, 1);
+    unsigned char *seen = vg_calloc(g->node_count, 1);
     if (!seen || vg_graph_rows_alloc(out, g->node_count) != VG_GRAPH_OK) {
-        free(seen);
+        vg_free(seen);
         return VG_GRAPH_NOMEM;
     }
     seen[start] = 1;
@@ -68,7 +68,7 @@ vg_graph_status vg_graph_bfs(const vg_graph *g, uint32_t start, uint32_t max_dep
         neighbours it = neighbours_of(g, u, dir);
         for (uint32_t v = next_neighbour(&it); v != VG_GRAPH_NONE; v = next_neighbour(&it)) reach(out, seen, v, u, depth + 1);
     }
-    free(seen);
+    vg_free(seen);
     return VG_GRAPH_OK;
 }
 
@@ -79,11 +79,11 @@ typedef struct frame {
 
 vg_graph_status vg_graph_dfs(const vg_graph *g, uint32_t start, uint32_t max_depth, vg_graph_direction dir,
                              vg_graph_rows *out) {
-    unsigned char *seen = calloc(g->node_count, 1);
-    frame *stack = malloc(g->node_count * sizeof *stack);
+    unsigned char *seen = vg_calloc(g->node_count, 1);
+    frame *stack = vg_malloc(g->node_count * sizeof *stack);
     if (!seen || !stack || vg_graph_rows_alloc(out, g->node_count) != VG_GRAPH_OK) {
-        free(seen);
-        free(stack);
+        vg_free(seen);
+        vg_free(stack);
         return VG_GRAPH_NOMEM;
     }
     size_t top = 0;
@@ -103,7 +103,7 @@ vg_graph_status vg_graph_dfs(const vg_graph *g, uint32_t start, uint32_t max_dep
         append(out, v, f->node, depth);
         if (depth < max_depth) stack[top++] = (frame){neighbours_of(g, v, dir), v, depth};
     }
-    free(seen);
-    free(stack);
+    vg_free(seen);
+    vg_free(stack);
     return VG_GRAPH_OK;
 }
