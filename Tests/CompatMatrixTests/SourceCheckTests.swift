@@ -1,6 +1,7 @@
 // The checks every prepared source passes: SQLITE_SOURCE_ID in sqlite3.h and in sqlite3.c, the pinned
 // sqlite3.c sha256, sqlite3ext.h where the manifest says the source has it (beside sqlite3.h, one folder
-// up, or at its own path), and a cached amalgamation reused only while it matches the manifest.
+// up, or at its own path), a vendor's tail after sqlite3.c's last line cut off only where the manifest
+// says so, and a cached amalgamation reused only while it matches the manifest.
 import Foundation
 import Logging
 import Testing
@@ -11,10 +12,11 @@ import Testing
     static let amalgamation = "/* vendored amalgamation */\n#define SQLITE_VERSION \"3.30.1\"\n#define SQLITE_SOURCE_ID \"\(sourceID)\"\n"
 
     /// A vendored copy as projects keep it: pkg/c/sqlite3.c, pkg/sqlite3.h, optionally pkg/extensions/sqlite3ext.h.
-    static func vendoredArchive(in root: URL, sourceIDInC: String = sourceID, extensionHeader: Bool) async throws -> URL {
+    static func vendoredArchive(in root: URL, sourceIDInC: String = sourceID, extensionHeader: Bool,
+                                sqlite3c: String = amalgamation) async throws -> URL {
         let staging = root.appendingPathComponent("staging")
         try FileManager.default.createDirectory(at: staging.appendingPathComponent("pkg/c"), withIntermediateDirectories: true)
-        try amalgamation.replacingOccurrences(of: sourceID, with: sourceIDInC)
+        try sqlite3c.replacingOccurrences(of: sourceID, with: sourceIDInC)
             .write(to: staging.appendingPathComponent("pkg/c/sqlite3.c"), atomically: true, encoding: .utf8)
         try "#define SQLITE_VERSION        \"3.30.1\"\n#define SQLITE_SOURCE_ID      \"\(sourceID)\"\n"
             .write(to: staging.appendingPathComponent("pkg/sqlite3.h"), atomically: true, encoding: .utf8)
@@ -30,8 +32,8 @@ import Testing
     }
 
     static func release(_ archive: URL, sourceID: String? = sourceID, cDigest: String?, extensionHeader: Bool,
-                        extensionHeaderPath: String? = nil) throws -> Manifest.Release {
-        var source = try SourceTestArchives.source(archive, layout: .amalgamation, subdir: "pkg/c")
+                        extensionHeaderPath: String? = nil, layout: Manifest.Layout = .amalgamation) throws -> Manifest.Release {
+        var source = try SourceTestArchives.source(archive, layout: layout, subdir: "pkg/c")
         source.sqlite3cSHA256 = cDigest
         source.extensionHeader = extensionHeader
         source.extensionHeaderPath = extensionHeaderPath
@@ -97,6 +99,34 @@ import Testing
         }
         #expect(mixedError?.description.contains("sqlite3.c has SQLITE_SOURCE_ID") == true)
         #expect(SourceCache(root: cache).prepared(SQLiteVersion(3, 30, 1)) == nil)
+    }
+
+    @Test func cutsAVendorsTailAfterTheLastLineOnlyWhereTheManifestSaysSo() async throws {
+        let root = try SourceTestArchives.temporaryFolder("vendored-tail")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let own = Self.amalgamation + "/* End of sqlite3.c appears in a comment too */\n" + SourceAmalgamator.lastLine
+        let tail = "#include \"init.h\"\n\nint core_init(const char* dummy) {\n    return 0;\n}\n"
+        let archive = try await Self.vendoredArchive(in: root, extensionHeader: false, sqlite3c: own + tail)
+        let digest = Digests.sha256(Array(own.utf8))
+        // As a plain amalgamation, the file with its tail is not the pinned one.
+        let plain = await #expect(throws: SourceError.self) {
+            try await Self.prepare(try Self.release(archive, cDigest: digest, extensionHeader: false),
+                                   mirror: root, cache: root.appendingPathComponent("cache-plain"))
+        }
+        #expect(plain?.description.contains("sqlite3.c has sha256 \(Digests.sha256(Array((own + tail).utf8)))") == true)
+        let prepared = try await Self.prepare(
+            try Self.release(archive, cDigest: digest, extensionHeader: false, layout: .amalgamationWithTail),
+            mirror: root, cache: root.appendingPathComponent("cache"))
+        #expect(prepared.sqlite3cSHA256 == digest)
+        let text = try String(contentsOf: prepared.folder!.appendingPathComponent("sqlite3.c"), encoding: .utf8)
+        #expect(text == own)
+        // Without SQLite's last line there is nothing to cut at: rejected.
+        let noEnd = try await Self.vendoredArchive(in: root, extensionHeader: false, sqlite3c: Self.amalgamation + tail)
+        let missing = await #expect(throws: SourceError.self) {
+            try await Self.prepare(try Self.release(noEnd, cDigest: nil, extensionHeader: false, layout: .amalgamationWithTail),
+                                   mirror: root, cache: root.appendingPathComponent("cache-noend"))
+        }
+        #expect(missing?.description.contains("to cut the appended tail at") == true)
     }
 
     @Test func cachedAmalgamationIsReusedOnlyWhileItMatchesTheManifest() async throws {

@@ -59,6 +59,9 @@ public struct Manifest: Codable, Sendable {
     public enum Layout: String, Codable, Sendable {
         case amalgamation, autoconf
         case sourceTree = "source-tree"
+        /// An amalgamation whose vendor appended its own lines after sqlite3.c's last line (sqlean.py
+        /// appends its extension hook): they are cut off before the checks.
+        case amalgamationWithTail = "amalgamation-with-tail"
     }
 
     /// Reads and validates a manifest file; any problem is a configuration error.

@@ -1,11 +1,14 @@
 // Turns an unpacked source folder into the amalgamation files, by layout: amalgamation and autoconf
-// archives already hold them; a full source tree is configured and runs its own `make sqlite3.c`.
+// archives already hold them (an amalgamation-with-tail loses what its vendor appended after SQLite's
+// last line); a full source tree is configured and runs its own `make sqlite3.c`.
 // sqlite3.c and sqlite3.h are required; sqlite3ext.h only where the manifest says the source has it.
 import Foundation
 
 enum SourceAmalgamator {
     static let required = ["sqlite3.c", "sqlite3.h"]
     static let extensionHeader = "sqlite3ext.h"
+    /// The last line of every sqlite3.c that SQLite's own tooling writes.
+    static let lastLine = "/************************** End of sqlite3.c ******************************/\n"
 
     /// Copies the files from `sources` (a private, disposable copy) to `output`. Each is looked for in
     /// `sources`, `sources/src`, then the folder above `sources` (vendored copies sometimes keep
@@ -24,6 +27,7 @@ enum SourceAmalgamator {
             }
             try manager.copyItem(at: found, to: output.appendingPathComponent(file))
         }
+        if source.layout == .amalgamationWithTail { try cutAppendedTail(output.appendingPathComponent("sqlite3.c")) }
         let header = source.extensionHeaderPath.map { archive.appendingPathComponent($0) }
             .flatMap { manager.fileExists(atPath: $0.path) ? $0 : nil } ?? find(extensionHeader)
         guard let header else {
@@ -34,6 +38,16 @@ enum SourceAmalgamator {
         }
         try manager.copyItem(at: header, to: output.appendingPathComponent(extensionHeader))
         return true
+    }
+
+    /// Truncates `file` after its last `End of sqlite3.c` line: what a vendor appended goes, SQLite's
+    /// own file stays (its pinned sha256 is then checked like any other).
+    static func cutAppendedTail(_ file: URL) throws {
+        let data = try Data(contentsOf: file)
+        guard let end = data.range(of: Data(lastLine.utf8), options: .backwards) else {
+            throw SourceError("sqlite3.c has no line \"\(lastLine.dropLast())\" to cut the appended tail at")
+        }
+        try data[..<end.upperBound].write(to: file, options: .atomic)
     }
 
     /// `./configure` then `make sqlite3.c` (needs a C compiler and tclsh).
