@@ -21,7 +21,7 @@ DEFAULT_MINORS = ["3.21", "3.26", "3.31", "3.38", "3.41", "3.44"]
 BOUNDARY = {"3.38.3": "first offline release with sqlite3_vtab_in",
             "3.41.0": "exact ORDER BY ... LIMIT boundary (LIMIT/OFFSET reach xBestIndex)",
             "3.46.1": "first offline release with xIntegrity"}
-LAYOUTS = {"amalgamation", "autoconf", "source-tree"}
+LAYOUTS = {"amalgamation", "amalgamation-with-tail", "autoconf", "source-tree"}
 VERSION_RE = re.compile(r"^3\.\d+\.\d+$")
 SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 

@@ -40,17 +40,20 @@ apt_setup() {
   quiet apt-get "${apt_opts[@]}" update
 }
 
-# fetch_debian PACKAGE SUITE FILE OUTDIR WANT: download the source package and check FILE (the
-# upstream orig tarball) against the sha256 that the suite's signed Sources index lists for it. Some
-# pool files are gone from the mirror (a .dsc answering 404): apt then fails, which is fine as long
-# as FILE itself arrived and matches the index and the pin.
+# fetch_debian PACKAGE SUITE VERSION FILE OUTDIR WANT: download the source package (the suite's
+# newest, or VERSION when given: sid often lists older versions beside the newest) and check FILE (the
+# upstream orig tarball) against the sha256 that the signed Sources indexes list for it. Some pool
+# files are gone from the mirror (a .dsc answering 404): apt then fails, which is fine as long as
+# FILE itself arrived and matches the index and the pin.
 fetch_debian() {
-  local pkg=$1 suite=$2 file=$3 out=$4 want=$5 listed
+  local pkg=$1 suite=$2 version=$3 file=$4 out=$5 want=$6 listed spec
+  spec=$pkg/$suite
+  [[ -n $version ]] && spec=$pkg=$version
   apt_setup
   mkdir -p "$out"
-  (cd "$out" && apt-get "${apt_opts[@]}" source --download-only "$pkg/$suite" >"$work/log" 2>&1) || {
-    [[ -f $out/$file ]] || { cat "$work/log" >&2; die "apt-get source $pkg/$suite failed and did not fetch $file"; }
-    echo "         (apt-get source $pkg/$suite reported a missing file; $file arrived and is checked)"
+  (cd "$out" && apt-get "${apt_opts[@]}" source --download-only "$spec" >"$work/log" 2>&1) || {
+    [[ -f $out/$file ]] || { cat "$work/log" >&2; die "apt-get source $spec failed and did not fetch $file"; }
+    echo "         (apt-get source $spec reported a missing file; $file arrived and is checked)"
   }
   listed=$(apt-cache "${apt_opts[@]}" showsrc "$pkg" 2>/dev/null | awk -v f="$file" '
     /^Checksums-Sha256:/ { on = 1; next } /^[^ ]/ { on = 0 } on && $3 == f { print $1 }' | sort -u)
@@ -67,7 +70,7 @@ fetch_pypi() {
 # provision ROW...: makes sure one row's file is in DEST, verified; run in a subshell, so that a
 # failure (die) fails this file only.
 provision() {
-  local version=$1 file=$2 want=$3 origin=$4 how=$5 target="$dest/$2" out="$work/$2.d" got method a b
+  local version=$1 file=$2 want=$3 origin=$4 how=$5 target="$dest/$2" out="$work/$2.d" got method a b c
   if [[ -f $target ]]; then
     got=$(sha "$target")
     if [[ $got != "$want" ]]; then
@@ -77,9 +80,9 @@ provision() {
     echo "present  $file  ($version, $origin)  sha256 ok"
     return
   fi
-  read -r method a b <<<"$how"
+  read -r method a b c <<<"$how"
   case $method in
-    debian-source) fetch_debian "$a" "$b" "$file" "$out" "$want" ;;
+    debian-source) fetch_debian "$a" "$b" "$c" "$file" "$out" "$want" ;;
     pypi-sdist) fetch_pypi "$a" "$out" ;;
     *) die "unknown how '$how' for $file" ;;
   esac
