@@ -70,6 +70,7 @@ const vg_hnsw_flat *vg_hnsw_view_flat(vg_hnsw_view *v, uint32_t **skip, size_t *
     *skip = NULL;
     *n_skip = 0;
     *rc = VG_HNSW_OK;
-    if (!v->store) return NULL;
+    /* after 'optimize' in this transaction the copy's slots hold other nodes, or none */
+    if (!v->store || v->changed_all) return NULL;
     return vg_hnsw_store_flat_for(v->store, v->gen, &v->content, skip, n_skip, rc);
 }

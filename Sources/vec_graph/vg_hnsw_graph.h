@@ -206,7 +206,7 @@ uint32_t vg_hnsw_flat_find(const vg_hnsw_flat *f, int64_t rowid);
 int vg_hnsw_store_put_flat(vg_hnsw_store *s, vg_hnsw_flat *f);
 /* The store's flat copy usable by v (its generation <= v's), pinned by vg_hnsw_view_begin, and in
  * *skip (vg_malloc'd, sorted, *n_skip) the slots changed since it that it must not answer for.
- * NULL when there is none. */
+ * NULL when there is none, or when v's transaction ran 'optimize' (which renumbered the slots). */
 const vg_hnsw_flat *vg_hnsw_view_flat(vg_hnsw_view *v, uint32_t **skip, size_t *n_skip, vg_hnsw_rc *rc);
 
 #endif
