@@ -8,6 +8,9 @@
 /* vg_f32, vg_to_json, vg_dims, vg_distance_l2/_cosine/_ip, computing with kernels. */
 int vg_register_vector_functions(sqlite3 *db, const vg_kernels *kernels);
 
+/* vg_f16, vg_i8, vg_bit and vg_distance_hamming (compact vectors); vg_register_vector_functions calls it. */
+int vg_register_compact_functions(sqlite3 *db, const vg_kernels *kernels);
+
 /* vec_graph_version() and vec_graph_kernel(). */
 int vg_register_info_functions(sqlite3 *db, const vg_kernels *kernels);
 

@@ -1,4 +1,4 @@
-/* Decodes a SQL value (float32 BLOB or JSON text) into a float vector for the SQL functions. */
+/* Decodes a SQL value (vector BLOB or JSON text) into a vector for the SQL functions. */
 #include "vg_value.h"
 #include "vg_vector.h"
 
@@ -18,17 +18,29 @@ static vg_read nomem(sqlite3_context *ctx) {
     return VG_READ_ERROR;
 }
 
-vg_read vg_read_vector(sqlite3_context *ctx, sqlite3_value *value, const char *fname, int argno, vg_vec *out) {
+vg_read vg_read_typed(sqlite3_context *ctx, sqlite3_value *value, const char *fname, int argno, vg_vec *out) {
     char err[VG_ERR_LEN];
     out->v = NULL;
     out->dims = 0;
+    out->type = VG_ELEM_F32;
+    out->body = NULL;
     switch (sqlite3_value_type(value)) {
     case SQLITE_NULL:
         return VG_READ_NULL;
     case SQLITE_BLOB: {
         const void *blob = sqlite3_value_blob(value);
         size_t n = (size_t)sqlite3_value_bytes(value);
-        if (vg_blob_decode(blob, n, NULL, err) != 0) return fail(ctx, fname, argno, err);
+        vg_elem type;
+        size_t dims;
+        const unsigned char *body;
+        if (vg_compact_parse(blob, n, &type, &dims, &body, err) != 0) return fail(ctx, fname, argno, err);
+        if (type != VG_ELEM_F32) {
+            if (vg_compact_check(type, body, dims, err) != 0) return fail(ctx, fname, argno, err);
+            out->type = type;
+            out->dims = dims;
+            out->body = body;
+            return VG_READ_OK;
+        }
         float *v = sqlite3_malloc64(n);
         if (!v) return nomem(ctx);
         if (vg_blob_decode(blob, n, v, err) != 0) {
@@ -56,6 +68,27 @@ vg_read vg_read_vector(sqlite3_context *ctx, sqlite3_value *value, const char *f
         return VG_READ_OK;
     }
     default:
-        return fail(ctx, fname, argno, "expected a float32 BLOB or a JSON array text, got a number");
+        return fail(ctx, fname, argno, "expected a vector BLOB or a JSON array text, got a number");
     }
+}
+
+void vg_result_error(sqlite3_context *ctx, char *msg) {
+    if (msg)
+        sqlite3_result_error(ctx, msg, -1);
+    else
+        sqlite3_result_error_nomem(ctx);
+    sqlite3_free(msg);
+}
+
+vg_read vg_vec_decode(sqlite3_context *ctx, vg_vec *a) {
+    if (a->v || a->type == VG_ELEM_F32) return VG_READ_OK;
+    a->v = sqlite3_malloc64(a->dims * sizeof(float));
+    if (!a->v) return nomem(ctx);
+    vg_compact_decode(a->type, a->body, a->dims, a->v);
+    return VG_READ_OK;
+}
+
+vg_read vg_read_vector(sqlite3_context *ctx, sqlite3_value *value, const char *fname, int argno, vg_vec *out) {
+    vg_read r = vg_read_typed(ctx, value, fname, argno, out);
+    return r == VG_READ_OK ? vg_vec_decode(ctx, out) : r;
 }

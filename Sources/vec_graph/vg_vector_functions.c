@@ -1,5 +1,6 @@
-/* The vector SQL functions: vg_f32, vg_to_json, vg_dims and the three distances. Each function's
- * user data is the distance-kernel table chosen for the connection. */
+/* The vector SQL functions: vg_f32, vg_to_json, vg_dims and the three distances (between two vectors
+ * of one type: f32, f16 or i8). Each function's user data is the distance-kernel table chosen for the
+ * connection. The compact-vector conversions are in vg_compact_functions.c. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,7 +80,7 @@ static void vg_to_json(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
 static void vg_dims(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     (void)argc;
     vg_vec a;
-    if (vg_read_vector(ctx, argv[0], "vg_dims", 1, &a) != VG_READ_OK) return;
+    if (vg_read_typed(ctx, argv[0], "vg_dims", 1, &a) != VG_READ_OK) return;
     sqlite3_free(a.v);
     sqlite3_result_int64(ctx, (sqlite3_int64)a.dims);
 }
@@ -88,40 +89,89 @@ typedef enum metric { METRIC_L2, METRIC_COSINE, METRIC_IP } metric;
 
 static const char *const metric_function[] = {"vg_distance_l2", "vg_distance_cosine", "vg_distance_ip"};
 
-/* Reads both arguments, checks they have one length, and returns the distance. */
+/* 1 - dot / sqrt(aa bb), kept in its true range [0, 2] (rounding can leave |cos| a hair above 1). */
+static void result_cosine(sqlite3_context *ctx, const char *fname, double dot, double aa, double bb) {
+    if (aa == 0.0 || bb == 0.0) {
+        vg_result_error(ctx, sqlite3_mprintf("%s: argument %d is a zero vector, which has no direction", fname,
+                                             aa == 0.0 ? 1 : 2));
+        return;
+    }
+    double d = 1.0 - dot / sqrt(aa * bb);
+    sqlite3_result_double(ctx, d < 0.0 ? 0.0 : d > 2.0 ? 2.0 : d);
+}
+
+static void distance_f32(sqlite3_context *ctx, const vg_kernels *k, metric m, const vg_vec *a, const vg_vec *b) {
+    if (m == METRIC_L2) {
+        sqlite3_result_double(ctx, (double)k->l2sq(a->v, b->v, a->dims));
+    } else if (m == METRIC_IP) {
+        sqlite3_result_double(ctx, -(double)k->dot(a->v, b->v, a->dims));
+    } else {
+        float dot, aa, bb;
+        k->dot_norms(a->v, b->v, a->dims, &dot, &aa, &bb);
+        result_cosine(ctx, metric_function[m], dot, aa, bb);
+    }
+}
+
+/* a converted to float32 once (exactly), b's binary16 copied out to aligned native uint16. */
+static void distance_f16(sqlite3_context *ctx, const vg_kernels *k, metric m, vg_vec *a, const vg_vec *b) {
+    uint16_t *h = sqlite3_malloc64(b->dims * sizeof *h);
+    if (!h || vg_vec_decode(ctx, a) != VG_READ_OK) {
+        sqlite3_free(h);
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    vg_f16_load(b->body, b->dims, h);
+    if (m == METRIC_L2) {
+        sqlite3_result_double(ctx, (double)k->l2sq_f16(a->v, h, a->dims));
+    } else if (m == METRIC_IP) {
+        sqlite3_result_double(ctx, -(double)k->dot_f16(a->v, h, a->dims));
+    } else {
+        float dot, aa, bb;
+        k->dot_norms_f16(a->v, h, a->dims, &dot, &aa, &bb);
+        result_cosine(ctx, metric_function[m], dot, aa, bb);
+    }
+    sqlite3_free(h);
+}
+
+/* The exact dequantized values' distance, from the integer dot product of q (vg_i8_* in vg_compact.c). */
+static void distance_i8(sqlite3_context *ctx, const vg_kernels *k, metric m, const vg_vec *a, const vg_vec *b) {
+    vg_i8_parts pa, pb;
+    vg_i8_parts_of(a->body, a->dims, &pa);
+    vg_i8_parts_of(b->body, b->dims, &pb);
+    int32_t dot_q = k->dot_i8(pa.q, pb.q, a->dims);
+    if (m == METRIC_L2)
+        sqlite3_result_double(ctx, vg_i8_l2sq(&pa, &pb, a->dims, dot_q));
+    else if (m == METRIC_IP)
+        sqlite3_result_double(ctx, -vg_i8_dot(&pa, &pb, a->dims, dot_q));
+    else
+        result_cosine(ctx, metric_function[m], vg_i8_dot(&pa, &pb, a->dims, dot_q), pa.norm2, pb.norm2);
+}
+
+/* Reads both arguments, checks they have one type and one length, and returns the distance. */
 static void distance(sqlite3_context *ctx, sqlite3_value **argv, metric m) {
     const vg_kernels *k = sqlite3_user_data(ctx);
     const char *fname = metric_function[m];
     vg_vec a, b;
-    vg_read ra = vg_read_vector(ctx, argv[0], fname, 1, &a);
+    vg_read ra = vg_read_typed(ctx, argv[0], fname, 1, &a);
     if (ra == VG_READ_ERROR) return;
-    vg_read rb = vg_read_vector(ctx, argv[1], fname, 2, &b);
+    vg_read rb = vg_read_typed(ctx, argv[1], fname, 2, &b);
     if (ra != VG_READ_OK || rb != VG_READ_OK) {
-        sqlite3_free(a.v);
-        sqlite3_free(b.v);
         if (rb != VG_READ_ERROR) sqlite3_result_null(ctx);
-        return;
-    }
-    if (a.dims != b.dims) {
-        char *msg = sqlite3_mprintf("%s: dimension mismatch: %lld vs %lld", fname, (long long)a.dims, (long long)b.dims);
-        sqlite3_result_error(ctx, msg ? msg : fname, -1);
-        sqlite3_free(msg);
-    } else if (m == METRIC_L2) {
-        sqlite3_result_double(ctx, (double)k->l2sq(a.v, b.v, a.dims));
-    } else if (m == METRIC_IP) {
-        sqlite3_result_double(ctx, -(double)k->dot(a.v, b.v, a.dims));
+    } else if (a.type != b.type) {
+        vg_result_error(ctx, sqlite3_mprintf("%s: mixed vector types: argument 1 is %s, argument 2 is %s (convert one "
+                                             "with vg_f32, vg_f16 or vg_i8)",
+                                             fname, vg_elem_name(a.type), vg_elem_name(b.type)));
+    } else if (a.dims != b.dims) {
+        vg_result_error(ctx,
+                        sqlite3_mprintf("%s: dimension mismatch: %lld vs %lld", fname, (long long)a.dims, (long long)b.dims));
+    } else if (a.type == VG_ELEM_BIT) {
+        vg_result_error(ctx, sqlite3_mprintf("%s: bit vectors have only a hamming distance: use vg_distance_hamming", fname));
+    } else if (a.type == VG_ELEM_F16) {
+        distance_f16(ctx, k, m, &a, &b);
+    } else if (a.type == VG_ELEM_I8) {
+        distance_i8(ctx, k, m, &a, &b);
     } else {
-        float dot, aa, bb;
-        k->dot_norms(a.v, b.v, a.dims, &dot, &aa, &bb);
-        if (aa == 0.0f || bb == 0.0f) {
-            char *msg = sqlite3_mprintf("%s: argument %d is a zero vector, which has no direction", fname, aa == 0.0f ? 1 : 2);
-            sqlite3_result_error(ctx, msg ? msg : fname, -1);
-            sqlite3_free(msg);
-        } else {
-            double d = 1.0 - (double)dot / sqrt((double)aa * (double)bb);
-            /* rounding can leave |cos| a hair above 1: keep the distance in its true range [0, 2] */
-            sqlite3_result_double(ctx, d < 0.0 ? 0.0 : d > 2.0 ? 2.0 : d);
-        }
+        distance_f32(ctx, k, m, &a, &b);
     }
     sqlite3_free(a.v);
     sqlite3_free(b.v);
@@ -161,5 +211,5 @@ int vg_register_vector_functions(sqlite3 *db, const vg_kernels *kernels) {
                                             functions[i].fn, NULL, NULL, NULL);
         if (rc != SQLITE_OK) return rc;
     }
-    return SQLITE_OK;
+    return vg_register_compact_functions(db, kernels);
 }
