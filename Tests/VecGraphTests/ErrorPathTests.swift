@@ -22,8 +22,8 @@ import Testing
         (f32Blob([1, .nan]), "element 1 is NaN"),
         (f32Blob([.infinity]), "element 0 is infinite"),
         (.blob([UInt8](repeating: 0, count: 4 * 65537)), "vector too large"),
-        (.integer(7), "expected a float32 BLOB or a JSON array text, got a number"),
-        (.real(1.5), "expected a float32 BLOB or a JSON array text, got a number"),
+        (.integer(7), "expected a vector BLOB or a JSON array text, got a number"),
+        (.real(1.5), "expected a vector BLOB or a JSON array text, got a number"),
     ]
 
     @Test(arguments: oneArgFunctions)
