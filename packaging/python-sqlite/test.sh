@@ -48,10 +48,17 @@ smoke() { # smoke WHEEL PYTHON: a fresh venv of PYTHON with the wheel, tests/smo
 status=0
 tail -n 1 "$log" | grep -q ' 0 failed$' || status=1
 
-# pyenv's interpreter: python3 on PATH when that is not Debian's, else the first pyenv version.
+# pyenv's interpreter: python3 on PATH when that is not Debian's, else the first pyenv version; where
+# there is none (CI's containers), Debian's, and the test that the interpreter cannot load is skipped.
 noext=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null || true)
 if [[ -z $noext || $noext == /usr/bin/* ]]; then
   noext=$(ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.1*/bin/python3 2>/dev/null | head -n 1 || true)
+fi
+if [[ -n $noext ]]; then
+  export VG_EXPECT_NO_EXTENSION_LOADING=1
+else
+  noext=/usr/bin/python3
+  echo "test.sh: no pyenv python3; the suite runs under $noext" >&2
 fi
 tag=$("$noext" -c 'import sys; print("cp%d%d" % sys.version_info[:2])')
 wheel=$(cut -f1 "$listing" | grep -- "-$tag-" | head -n 1)
