@@ -133,36 +133,45 @@ def measure(extension, out, seed, filters, res):
 
 
 def run(extension, n, n_queries, seed, plot_path, fashion, large):
+    """Measures each data set in turn and prints its tables as soon as they are measured (a failure
+    later loses nothing printed); build/bench/hnsw/results.json grows the same way."""
     OUT.mkdir(parents=True, exist_ok=True)
     versions = {p: metadata.version(p) for p in ("hnswlib", "sqlite-vec", "numpy")}
+    results = {}
+
+    def keep(name, value):
+        results[name] = value
+        (OUT / "results.json").write_text(json.dumps(results, indent=1))
+
     # Data and builds come from children while this process is still small: a child's ru_maxrss
     # starts from its parent's peak at the fork.
     child("hnsw_data.py", OUT, n, n_queries, DIMS, seed)
     res = {"versions": versions}
     paths = measure(extension, OUT, seed, FILTERS, res)
+    keep("synthetic", res)
+    report(res, "clustered float32 (a seeded mixture of 100 Gaussians)")
+    import hnsw_plot  # matplotlib only now, after the measurements
+    hnsw_plot.plot(res, plot_path)
     print("everyday operations ...", file=sys.stderr, flush=True)
     res["app"] = hnsw_app.run(paths, extension, OUT / "base.npy", OUT / "queries.npy", OUT, M, EF_CONSTRUCTION, seed)
-    results = {"synthetic": res}
+    keep("synthetic", res)
+    hnsw_app.report(res["app"])
+    sys.stdout.flush()
     if fashion:
         print("Fashion-MNIST ...", file=sys.stderr, flush=True)
         fm_out = OUT / "fashion-mnist"
         fm_out.mkdir(exist_ok=True)
         hnsw_fashion.prepare(fm_out)
-        results["fashion-mnist"] = {"versions": versions}
-        measure(extension, fm_out, seed, [], results["fashion-mnist"])
+        fm = {"versions": versions}
+        measure(extension, fm_out, seed, [], fm)
+        keep("fashion-mnist", fm)
+        report(fm, "Fashion-MNIST (Debian's dataset-fashion-mnist: 60,000 training images as the index, "
+               "its 10,000 test images as queries, squared L2 on raw pixels)")
+        sys.stdout.flush()
+    bench_json.write(OUT / "ratios.json", [r for name, res in results.items() for r in ratios(name, res)])
     if large:
         print("1,000,000 x 128 ...", file=sys.stderr, flush=True)
-        results["large"] = hnsw_large.run(extension, OUT / "large", seed)
-    (OUT / "results.json").write_text(json.dumps(results, indent=1))
-    bench_json.write(OUT / "ratios.json", [r for name, res in results.items() if name != "large" for r in ratios(name, res)])
-    import hnsw_plot  # matplotlib only now, after the measurements
-    hnsw_plot.plot(res, plot_path)
-    report(res, "clustered float32 (a seeded mixture of 100 Gaussians)")
-    hnsw_app.report(res["app"])
-    if fashion:
-        report(results["fashion-mnist"], "Fashion-MNIST (Debian's dataset-fashion-mnist: 60,000 training images as the index, "
-               "its 10,000 test images as queries, squared L2 on raw pixels)")
-    if large:
+        keep("large", hnsw_large.run(extension, OUT / "large", seed))
         hnsw_large.report(results["large"])
 
 

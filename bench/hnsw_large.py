@@ -28,8 +28,8 @@ def child(script, *args):
 
 def run(extension, out, seed):
     out.mkdir(parents=True, exist_ok=True)
-    subprocess.run([sys.executable, str(Path(__file__).resolve().parent / "hnsw_data.py"), out, N, QUERIES, DIMS,
-                    seed + 1], check=True)
+    subprocess.run([sys.executable, str(Path(__file__).resolve().parent / "hnsw_data.py")]
+                   + [str(a) for a in (out, N, QUERIES, DIMS, seed + 1)], check=True)
     path = out / "vec_graph.db"
     build = child("hnsw_build.py", "vec_graph", out / "base.npy", path, extension, M, EFC, seed)
     first = [child("hnsw_app.py", "first_query", "vec_graph", path, extension, out / "queries.npy", i)
