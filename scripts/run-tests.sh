@@ -82,6 +82,7 @@ step lint-log bash packaging/release/lint-workflows.sh "$results"
 rm -f "$results/lint-log.log"
 step dry-run-log bash packaging/release/dry-run.sh build/release/dist "$results/release-dry-run.log"
 rm -f "$results/dry-run-log.log"
+echo "cross-linux-arm64-kernels" >> "$results/expected.txt"
 step cross-log bash packaging/release/test-cross.sh "$results"
 rm -f "$results/cross-log.log"
 step fuzz-log bash packaging/release/fuzz/run.sh "$results" 20

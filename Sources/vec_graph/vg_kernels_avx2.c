@@ -203,27 +203,31 @@ VG_AVX2 static int32_t avx2_dot_i8(const int8_t *a, const int8_t *b, size_t n) {
     return sum;
 }
 
-/* hamming: POPCNT on 64-bit words, four independent counts. */
+/* hamming: per-nibble counts by table lookup (vpshufb), summed per 8 bytes (vpsadbw); POPCNT for the
+ * last bytes % 32. Chosen over POPCNT on 64-bit words, which measured slower from 384 bits up. */
 VG_AVX2 static uint32_t avx2_hamming(const uint8_t *a, const uint8_t *b, size_t bytes) {
-    uint64_t c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+    const __m256i nibble_bits = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2, 1, 2, 2, 3, 1,
+                                                 2, 2, 3, 2, 3, 3, 4);
+    const __m256i low = _mm256_set1_epi8(0x0f);
+    __m256i acc = _mm256_setzero_si256();
     size_t i = 0;
     for (; i + 32 <= bytes; i += 32) {
-        uint64_t x[4], y[4];
-        memcpy(x, a + i, 32);
-        memcpy(y, b + i, 32);
-        c0 += (uint64_t)_mm_popcnt_u64(x[0] ^ y[0]);
-        c1 += (uint64_t)_mm_popcnt_u64(x[1] ^ y[1]);
-        c2 += (uint64_t)_mm_popcnt_u64(x[2] ^ y[2]);
-        c3 += (uint64_t)_mm_popcnt_u64(x[3] ^ y[3]);
+        __m256i x = _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(a + i)),
+                                     _mm256_loadu_si256((const __m256i *)(b + i)));
+        __m256i lo = _mm256_shuffle_epi8(nibble_bits, _mm256_and_si256(x, low));
+        __m256i hi = _mm256_shuffle_epi8(nibble_bits, _mm256_and_si256(_mm256_srli_epi16(x, 4), low));
+        acc = _mm256_add_epi64(acc, _mm256_sad_epu8(_mm256_add_epi8(lo, hi), _mm256_setzero_si256()));
     }
+    __m128i s = _mm_add_epi64(_mm256_castsi256_si128(acc), _mm256_extracti128_si256(acc, 1));
+    uint64_t count = (uint64_t)_mm_cvtsi128_si64(s) + (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(s, s));
     for (; i + 8 <= bytes; i += 8) {
         uint64_t x, y;
         memcpy(&x, a + i, 8);
         memcpy(&y, b + i, 8);
-        c0 += (uint64_t)_mm_popcnt_u64(x ^ y);
+        count += (uint64_t)_mm_popcnt_u64(x ^ y);
     }
-    for (; i < bytes; i++) c1 += (uint64_t)_mm_popcnt_u32((unsigned)(a[i] ^ b[i]));
-    return (uint32_t)(c0 + c1 + c2 + c3);
+    for (; i < bytes; i++) count += (uint64_t)_mm_popcnt_u32((unsigned)(a[i] ^ b[i]));
+    return (uint32_t)count;
 }
 
 const vg_kernels vg_kernels_avx2 = {"avx2", avx2_l2sq, avx2_dot, avx2_dot_norms, avx2_l2sq_f16, avx2_dot_f16,

@@ -1,5 +1,5 @@
 /* The compact-vector kernels of every table this CPU runs (float32 x float16, int8 dot, hamming)
- * against the portable kernels and a double / integer reference, on every length 1..2049, aligned
+ * against the portable kernels and a double / integer reference, on every length 0..2049, aligned
  * and one element off; the integer kernels at their extremes. */
 #include <math.h>
 #include <stdint.h>
@@ -86,7 +86,7 @@ static void test_every_length(void) {
         CHECK(k->l2sq_f16 && k->dot_f16 && k->dot_norms_f16 && k->dot_i8 && k->hamming, "%s has every compact kernel",
               k->name);
         int bad_f16 = 0, bad_int = 0;
-        for (size_t n = 1; n <= MAX_LEN; n++) {
+        for (size_t n = 0; n <= MAX_LEN; n++) {
             size_t off = n % 2; /* odd lengths start one element off */
             check_f16(k, a + off, b + off, n, &bad_f16);
             check_integer(k, qa + off, qb + off, ba + off, bb + off, n, &bad_int);

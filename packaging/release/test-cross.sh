@@ -4,7 +4,8 @@
 # under wine64 (asserting AVX2 when this CPU has it, else SSE), each loaded into a vg_driver built with
 # zig for that target against the newest offline SQLite. compat-matrix runs them (--driver, --extension,
 # --emulator), so these suites go through the same parser, renderer and reports as the matrix.
-# JUnit to RESULTS_DIR/cross-<target>.xml, timings on stdout.
+# JUnit to RESULTS_DIR/cross-<target>.xml, timings on stdout. Then the kernel and codec unit tests
+# under qemu-aarch64 too (cross-kernels.sh), into RESULTS_DIR/cross-linux-arm64-kernels.log.
 # usage: test-cross.sh RESULTS_DIR
 set -euo pipefail
 
@@ -53,5 +54,9 @@ for target in linux-arm64 win32-x64; do
     --expect-kernel "$kernel" --expect-sqlite "$sqlite" || status=1
   echo "test-cross: $target: builds $((t1 - t0)) s, fixtures $((SECONDS - t1)) s"
 done
+# The kernel and codec unit tests under qemu as well: NEON against scalar on every length.
+t0=$SECONDS
+bash "$here/cross-kernels.sh" "$work/kernels" >"$results/cross-linux-arm64-kernels.log" 2>&1 || status=1
+echo "test-cross: linux-arm64 kernel unit tests $((SECONDS - t0)) s: $(tail -n 1 "$results/cross-linux-arm64-kernels.log")"
 echo "test-cross: total $((SECONDS - started)) s"
 exit $status
