@@ -77,6 +77,11 @@ step python-sqlite-log bash packaging/python-sqlite/test.sh "$results"
 rm -f "$results/python-sqlite-log.log"
 step npm-log bash packaging/npm/test.sh "$results"
 rm -f "$results/npm-log.log"
+# WebAssembly (packaging/wasm/test.sh): SQLite's wasm build with vec_graph (cached), the C unit tests and
+# every fixture on it under Node, the @vec-graph/wasm package, and a page in headless Chromium.
+echo "wasm-build c-unit-wasm wasm-node wasm-package" >> "$results/expected.txt"
+step wasm-log bash packaging/wasm/test.sh "$results"
+rm -f "$results/wasm-log.log"
 
 step lint-log bash packaging/release/lint-workflows.sh "$results"
 rm -f "$results/lint-log.log"
