@@ -179,8 +179,9 @@ npm:
 
 # WebAssembly (packaging/wasm, docs/wasm.md): make wasm packs @vec-graph/wasm into dist/wasm/ (SQLite's
 # own ext/wasm build with vec_graph compiled in); build/wasm/c_unit.js is the C unit tests compiled to
-# wasm with SIMD128 (threads as workers), run by packaging/wasm/test.sh under Node 24.
-.PHONY: wasm
+# wasm with SIMD128 (threads as workers), run by packaging/wasm/test.sh under Node 24; make bench-wasm
+# times wasm (SIMD128 and scalar) against native: the distance kernels and an HNSW query.
+.PHONY: wasm bench-wasm
 wasm:
 	@bash packaging/wasm/pack.sh dist/wasm
 build/wasm/c_unit.js: $(C_TEST_SOURCES) $(C_UNDER_TEST) $(EXT_HEADERS) $(wildcard Tests/c/*.h) packaging/wasm/emcc-compat.sh
@@ -188,6 +189,8 @@ build/wasm/c_unit.js: $(C_TEST_SOURCES) $(C_UNDER_TEST) $(EXT_HEADERS) $(wildcar
 	packaging/wasm/emcc-compat.sh -std=c11 $(WARNINGS) -O2 -msimd128 -pthread -sPROXY_TO_PTHREAD -sPTHREAD_POOL_SIZE=8 \
 	  -sINITIAL_MEMORY=512MB -sEXIT_RUNTIME -sENVIRONMENT=node,worker -sSINGLE_FILE -ISources/vec_graph/include \
 	  -ISources/vec_graph -o $@ $(C_TEST_SOURCES) $(C_UNDER_TEST)
+bench-wasm: $(LOADABLE)
+	@bash bench/wasm_run.sh
 
 wheel:
 	@bash packaging/python/make-wheel.sh dist
