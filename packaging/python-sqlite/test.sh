@@ -32,7 +32,8 @@ check() { # check WHAT COMMAND...: one counted check, its output in the log
 }
 manylinux_2_17() { "$python" -m auditwheel show "$1" | tr -d '\n' | grep -q 'consistent with the following platform tag: *"manylinux_2_17_'; }
 smoke() { # smoke WHEEL PYTHON: a fresh venv of PYTHON with the wheel, tests/smoke.py run from outside the tree
-  local venv=$work/venv-$(basename "$1" .whl)
+  local venv
+  venv=$work/venv-$(basename "$1" .whl)
   "$2" -m venv "$venv" && "$venv/bin/python" -m pip install -q "$1" && (cd "$work" && "$venv/bin/python" "$here/tests/smoke.py")
 }
 {
@@ -66,9 +67,10 @@ if [[ -z $wheel ]]; then
   echo "test.sh: no $tag wheel for $noext; the suite did not run" >&2
   exit 1
 fi
-export VG_EXPECTED_VERSION=$(cat "$root/VERSION")
+VG_EXPECTED_VERSION=$(cat "$root/VERSION")
 # The newest release in the manifest, which the wheel must bundle.
-export VG_EXPECTED_SQLITE=$("$python" -c 'import json, sys; print(json.load(open(sys.argv[1]))["releases"][-1]["version"])' "$root/sqlite-versions/manifest.json")
+VG_EXPECTED_SQLITE=$("$python" -c 'import json, sys; print(json.load(open(sys.argv[1]))["releases"][-1]["version"])' "$root/sqlite-versions/manifest.json")
+export VG_EXPECTED_VERSION VG_EXPECTED_SQLITE
 "$noext" -m venv "$work/suite-venv"
 "$work/suite-venv/bin/python" -m pip install -q "$wheel" pytest=="$(sed -n 's/^pytest==//p' "$root/packaging/python/requirements-test.txt")" || exit 1
 cp -r "$here/tests" "$work/suite"
