@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # make bench: the distance kernels (every SIMD path and scalar) against numpy, one run, one machine.
-# Prints a Markdown table of ns per vector and the ratios the README quotes.
+# Prints a Markdown table of ns per vector (median of BENCH_RUNS runs) and the ratios the README quotes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p build/bench
-cc -std=c11 -O2 -ISources/vec_graph/include -o build/bench/distance_kernels bench/distance_kernels.c \
+cc -std=c11 -O2 -ISources/vec_graph/include -ISources/vec_graph -o build/bench/distance_kernels bench/distance_kernels.c \
   Sources/vec_graph/vg_kernels*.c -lm
 n=${BENCH_N:-20000}
 runs=${BENCH_RUNS:-15}
