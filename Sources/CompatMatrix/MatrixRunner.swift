@@ -59,7 +59,9 @@ public struct MatrixRunner: Sendable {
         for (mode, expression) in options.modeVersions { limits[mode] = Set(try selection.targets(for: expression)) }
         let instrumented = try options.instrumentSQLite.map { Set(try selection.targets(for: $0)) }
         var profiles: [BuildMode: SanitizerProfile] = [:]
-        for mode in Set(options.modes + [.plain]) { profiles[mode] = try SanitizerProfile.load(mode, from: options.sanitizers) }
+        for mode in Set(options.modes.map(\.buildMode) + [.plain]) {
+            profiles[mode] = try SanitizerProfile.load(mode, from: options.sanitizers)
+        }
         let sources = try BuilderSources.load(packageRoot: options.packageRoot, extensionFolder: options.extensionFolder)
         let toolchain = try await BuilderToolchain.probe(options.compiler, scratch: cache.work)
         let builder = Builder(toolchain: toolchain, cache: BuildCache(root: cache.builds), sources: sources,
@@ -98,7 +100,7 @@ public struct MatrixRunner: Sendable {
 
     /// With --instrument-sqlite and asan: where SQLite itself was instrumented, for the summary.
     private func instrumentationNote(targets: [MatrixTarget], instrumented: Set<MatrixTarget>?) -> [String] {
-        guard let instrumented, options.modes.contains(.asan) else { return [] }
+        guard let instrumented, options.modes.contains(where: { $0.buildMode == .asan }) else { return [] }
         let labels = targets.filter(instrumented.contains).filter { !$0.isSystem }.map(\.label)
         return ["asan: SQLite itself is instrumented on \(labels.isEmpty ? "none" : labels.joined(separator: ", ")); "
                 + "on the other releases the driver and the extension are, linking the plain sqlite3.o "

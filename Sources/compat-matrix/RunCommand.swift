@@ -13,8 +13,14 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Comma list of versions and sets: 3.25.2, default, boundary, all, latest, system, available (sources cached or in a mirror folder).")
     var versions = "default"
 
-    @Option(help: "Comma list of build modes: plain, asan, msan (msan is skipped where the compiler lacks it).")
+    @Option(help: "Comma list of modes: plain, asan, msan (skipped where the compiler lacks it), and the fault-injection modes oom and ioerr (asan binaries; docs/compat-matrix.md).")
     var modes = "plain,asan"
+
+    @Option(name: .customLong("fault-points"), help: "Fault points the oom and ioerr modes try per record: sample (default) or all.")
+    var faultPoints = "sample"
+
+    @Option(name: .customLong("fault-timeout"), help: "Timeout of one fixture file's run in the oom and ioerr modes, in seconds.")
+    var faultTimeout: Int = 3600
 
     @Option(name: .customLong("mode-versions"),
             help: "MODE=VERSIONS: run MODE only on the SQLites that VERSIONS selects too (repeatable), e.g. msan=boundary.")
@@ -73,7 +79,8 @@ struct RunCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
-        if timeout < 1 { throw ValidationError("--timeout must be at least 1 second") }
+        if timeout < 1 || faultTimeout < 1 { throw ValidationError("--timeout and --fault-timeout must be at least 1 second") }
+        if FaultPoints(rawValue: faultPoints) == nil { throw ValidationError("--fault-points takes sample or all") }
     }
 
     func run() async throws {
@@ -82,7 +89,7 @@ struct RunCommand: AsyncParsableCommand {
         options.modes = try modes.split(separator: ",").map { name in
             let trimmed = name.trimmingCharacters(in: .whitespaces)
             guard let mode = BuildMode(rawValue: trimmed) else {
-                throw MatrixConfigurationError("--modes: unknown mode '\(trimmed)' (plain, asan, msan)")
+                throw MatrixConfigurationError("--modes: unknown mode '\(trimmed)' (plain, asan, msan, oom, ioerr)")
             }
             return mode
         }
@@ -94,6 +101,8 @@ struct RunCommand: AsyncParsableCommand {
         options.junit = junit.map { resolve($0, options) }
         options.summary = summary.map { resolve($0, options) }
         options.timeout = .seconds(timeout)
+        options.faultTimeout = .seconds(faultTimeout)
+        options.faultPoints = FaultPoints(rawValue: faultPoints) ?? .sample
         options.extensionCFlags = extensionCflags.split(whereSeparator: \.isWhitespace).map(String.init)
         options.compiler = cc
         options.rerun = rerun

@@ -56,12 +56,14 @@ vg_read vg_read_typed(sqlite3_context *ctx, sqlite3_value *value, const char *fn
         size_t n = (size_t)sqlite3_value_bytes(value);
         size_t dims;
         if (!z) return nomem(ctx);
-        if (vg_json_parse(z, n, NULL, 0, &dims, err) != 0) return fail(ctx, fname, argno, err);
+        int rc = vg_json_parse(z, n, NULL, 0, &dims, err);
+        if (rc != 0) return rc == VG_NOMEM ? nomem(ctx) : fail(ctx, fname, argno, err);
         float *v = sqlite3_malloc64(dims * sizeof(float));
         if (!v) return nomem(ctx);
-        if (vg_json_parse(z, n, v, dims, &dims, err) != 0) {
+        rc = vg_json_parse(z, n, v, dims, &dims, err);
+        if (rc != 0) {
             sqlite3_free(v);
-            return fail(ctx, fname, argno, err);
+            return rc == VG_NOMEM ? nomem(ctx) : fail(ctx, fname, argno, err);
         }
         out->v = v;
         out->dims = dims;

@@ -29,6 +29,10 @@ public struct MatrixOptions: Sendable {
     public var junit: URL?
     public var summary: URL?
     public var timeout: Duration = .seconds(60)
+    /// The timeout of one fixture file's run in the fault-injection modes (each record runs many times).
+    public var faultTimeout: Duration = .seconds(3600)
+    /// Which fault points the oom and ioerr modes try (--fault-points).
+    public var faultPoints: FaultPoints = .sample
     public var extensionCFlags: [String] = []
     /// Extra environment for every fixture run (on top of the sanitizer options).
     public var environment: [String: String] = [:]
@@ -64,4 +68,15 @@ public struct MatrixOptions: Sendable {
     }
 
     public var sanitizers: URL { packageRoot.appendingPathComponent("sanitizers") }
+
+    /// The timeout of one fixture file's run in `mode`.
+    public func timeout(for mode: BuildMode) -> Duration { mode.faults == nil ? timeout : faultTimeout }
+}
+
+/// The fault points the oom and ioerr modes try in each record (vg_driver --fault-points).
+public enum FaultPoints: String, Sendable, CaseIterable {
+    /// Every point up to a limit, then a spread of the rest, and the first point of every call site.
+    case sample
+    /// Every point.
+    case all
 }

@@ -44,12 +44,13 @@ public struct Builder: Sendable {
         return (folder.appendingPathComponent("sqlite3.o"), key)
     }
 
-    /// The test driver for a target: linked with sqlite3.o from `headers`, or with -lsqlite3 for the system.
+    /// The test driver for a target: linked with sqlite3.o from `headers`, or with -lsqlite3 for the system;
+    /// with the fault-injection files (-DVG_DRIVER_FAULTS), so every driver can run the oom and ioerr modes.
     /// `sqliteMode` is the mode sqlite3.o is compiled in: `mode` itself, or `plain` for an asan driver
     /// that links the plain object (SQLite not instrumented; the driver and the extension are).
     public func driver(for target: MatrixTarget, headers: BuilderHeaders, mode: BuildMode,
                        sqliteMode: BuildMode? = nil) async throws -> URL {
-        let flags = modeFlags(mode)
+        let flags = modeFlags(mode) + ["-DVG_DRIVER_FAULTS"]
         let sqlite: [String]
         let identity: String
         if target.isSystem {
@@ -66,8 +67,8 @@ public struct Builder: Sendable {
         let suffix = sqliteMode.map { $0 == mode ? "" : "-sqlite-\($0.rawValue)" } ?? ""
         let folder = try await cache.artifact(name: "driver-\(target.label)-\(mode.rawValue)\(suffix)", key: key) { out in
             try await compile("vg_driver \(target.label) \(mode.rawValue)",
-                              flags + ["-I", headers.folder.path, sources.driverSource.path,
-                                       "-o", out.appendingPathComponent("vg_driver").path] + linkInputs)
+                              flags + ["-I", headers.folder.path] + sources.driverFiles.map(\.path)
+                                + ["-o", out.appendingPathComponent("vg_driver").path] + linkInputs)
         }
         return folder.appendingPathComponent("vg_driver")
     }

@@ -6,7 +6,8 @@ public struct BuilderSources: Sendable {
     public var extensionFiles: [URL]
     /// Sources/vec_graph/include.
     public var extensionInclude: URL
-    public var driverSource: URL
+    /// Sources/compat-driver/*.c: vg_driver.c and the fault-injection files it is linked with here.
+    public var driverFiles: [URL]
     /// The VERSION file's text, passed as -DVEC_GRAPH_VERSION.
     public var projectVersion: String
     /// sha256 of the extension's .c and .h files (names and contents).
@@ -19,10 +20,13 @@ public struct BuilderSources: Sendable {
         let include = folder.appendingPathComponent("include")
         let files = try sortedFiles(in: folder, suffix: ".c")
         guard !files.isEmpty else { throw MatrixConfigurationError("no extension sources (*.c) in \(folder.path)") }
-        let driver = packageRoot.appendingPathComponent("Sources/compat-driver/vg_driver.c")
+        let driverFolder = packageRoot.appendingPathComponent("Sources/compat-driver")
+        let driver = driverFolder.appendingPathComponent("vg_driver.c")
         guard FileManager.default.fileExists(atPath: driver.path) else {
             throw MatrixConfigurationError("missing the C test driver \(driver.path)")
         }
+        let driverFiles = try sortedFiles(in: driverFolder, suffix: ".c")
+        let driverHeaders = try sortedFiles(in: driverFolder, suffix: ".h")
         let versionFile = packageRoot.appendingPathComponent("VERSION")
         guard let version = try? String(contentsOf: versionFile, encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines), !version.isEmpty else {
@@ -30,8 +34,8 @@ public struct BuilderSources: Sendable {
         }
         let headers = try sortedFiles(in: folder, suffix: ".h") + sortedFiles(in: include, suffix: ".h")
         return BuilderSources(
-            extensionFiles: files, extensionInclude: include, driverSource: driver, projectVersion: version,
-            extensionHash: try hash(files + headers), driverHash: try hash([driver]))
+            extensionFiles: files, extensionInclude: include, driverFiles: driverFiles, projectVersion: version,
+            extensionHash: try hash(files + headers), driverHash: try hash(driverFiles + driverHeaders))
     }
 
     static func hash(_ files: [URL]) throws -> String {

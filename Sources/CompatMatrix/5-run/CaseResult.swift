@@ -23,9 +23,12 @@ public struct CaseResult: Sendable, Equatable, Codable {
     public var outcome: CaseOutcome
     /// Captured output (sanitizer reports, driver stderr).
     public var systemOut: String
+    /// The fault-injection modes: what was tried in this record.
+    public var faults: FaultTally?
 
     public init(group: String, name: String, file: String? = nil, line: Int? = nil,
-                seconds: Double, outcome: CaseOutcome, systemOut: String = "") {
+                seconds: Double, outcome: CaseOutcome, systemOut: String = "", faults: FaultTally? = nil) {
+        self.faults = faults
         self.group = group
         self.name = name
         self.file = file

@@ -13,6 +13,9 @@ struct DriverTranscript: Sendable, Equatable {
         /// The error message, or nil when every statement succeeded.
         var error: String?
         var seconds: Double
+        /// The fault-injection modes: what was tried (the FAULTS line), and the checks that failed.
+        var faults: FaultTally? = nil
+        var faultProblems: [String] = []
     }
 
     /// `sqlite3_libversion()` and `sqlite3_sourceid()` of the linked SQLite.
@@ -65,10 +68,18 @@ struct DriverTranscript: Sendable, Equatable {
 
     private func readRecord(_ reader: inout TranscriptReader, line: Int) throws(TranscriptReader.Stop) -> RecordRun {
         var rows: [[SQLValue]] = []
+        var faults: FaultTally?
+        var problems: [String] = []
         while true {
             let text = try reader.line()
             let words = text.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
             switch words.first {
+            case "FAULTS":
+                guard let tally = FaultTally(line: text) else { throw .malformed }
+                faults = tally
+            case "FAULT":
+                guard words.count == 2 else { throw .malformed }
+                problems.append(String(decoding: try reader.framed(count: words[1]), as: UTF8.self))
             case "ROW":
                 guard words.count == 2, let n = Int(words[1]), n >= 0 else { throw .malformed }
                 var row: [SQLValue] = []
@@ -76,11 +87,13 @@ struct DriverTranscript: Sendable, Equatable {
                 rows.append(row)
             case "OK":
                 guard words.count == 2, let usec = Double(words[1]) else { throw .malformed }
-                return RecordRun(line: line, rows: rows, error: nil, seconds: usec / 1e6)
+                return RecordRun(line: line, rows: rows, error: nil, seconds: usec / 1e6, faults: faults,
+                                 faultProblems: problems)
             case "ERR":
                 guard words.count == 3, let usec = Double(words[1]) else { throw .malformed }
                 let message = String(decoding: try reader.framed(count: words[2]), as: UTF8.self)
-                return RecordRun(line: line, rows: rows, error: message, seconds: usec / 1e6)
+                return RecordRun(line: line, rows: rows, error: message, seconds: usec / 1e6, faults: faults,
+                                 faultProblems: problems)
             default:
                 throw .malformed
             }

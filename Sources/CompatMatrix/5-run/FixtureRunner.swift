@@ -21,10 +21,14 @@ public struct FixtureRunRequest: Sendable {
     public var workDirectory: URL
     /// A command put in front of the driver (an emulator: qemu, wine); empty to run the driver itself.
     public var emulator: [String] = []
+    /// More arguments for the driver (`--faults oom --fault-points sample`).
+    public var driverArguments: [String] = []
 
     public init(driver: URL, extensionPath: URL?, fixture: URL, fixtureRoot: URL, sqliteVersion: SQLiteVersion,
-                timeout: Duration, environment: [String: String] = [:], workDirectory: URL, emulator: [String] = []) {
+                timeout: Duration, environment: [String: String] = [:], workDirectory: URL, emulator: [String] = [],
+                driverArguments: [String] = []) {
         self.emulator = emulator
+        self.driverArguments = driverArguments
         self.driver = driver
         self.extensionPath = extensionPath
         self.fixture = fixture
@@ -68,6 +72,7 @@ public func runFixtureFile(_ request: FixtureRunRequest) async -> [CaseResult] {
     }
     var arguments = ["--db", "test.db", "--script", "script.bin"]
     if let extensionPath = request.extensionPath { arguments += ["--extension", extensionPath.path] }
+    arguments += request.driverArguments
     let run = await runDriver(request.driver, emulator: request.emulator, arguments: arguments,
                               environment: request.environment, timeout: request.timeout, in: folder)
     return caseResults(planned, run: run, identity: identity, expected: request.sqliteVersion, timeout: request.timeout)

@@ -49,7 +49,11 @@ func caseResults(_ planned: [PlannedRecord], run: DriverRun, identity: FixtureId
                outcome == .passed {
                 outcome = .failed(message: disagreement, details: "SQL:\n\(query.sql)")
             }
-            cases.append(identity.recordCase(line, outcome, seconds: done.seconds, systemOut: report))
+            outcome = withFaultProblems(outcome, done, sql: record.scriptRecord?.sql ?? "")
+            let tally = done.faults.map { $0.summary } ?? ""
+            cases.append(identity.recordCase(line, outcome, seconds: done.seconds,
+                                             systemOut: [tally, report].filter { !$0.isEmpty }.joined(separator: "\n"),
+                                             faults: done.faults))
         } else if line == transcript.running {
             let cause = deathCause(run, transcript, report: report, timeout: timeout)
             let sql = record.scriptRecord.map { "SQL:\n\($0.sql)" } ?? ""
@@ -63,6 +67,22 @@ func caseResults(_ planned: [PlannedRecord], run: DriverRun, identity: FixtureId
         cases.append(epilogue)
     }
     return cases
+}
+
+/// A record whose fault-free result was right but whose tries under injected faults broke a check
+/// (vg_driver_faults.h) fails with the first of them; every one is in the details.
+private func withFaultProblems(_ outcome: CaseOutcome, _ run: DriverTranscript.RecordRun, sql: String) -> CaseOutcome {
+    guard let first = run.faultProblems.first else { return outcome }
+    let problems = run.faultProblems.joined(separator: "\n\n")
+    switch outcome {
+    case .passed:
+        return .failed(message: first.split(separator: "\n").first.map(String.init) ?? first,
+                       details: "SQL:\n\(sql)\n\n\(problems)")
+    case .failed(let message, let details):
+        return .failed(message: message, details: details + "\n\nand under injected faults:\n" + problems)
+    case .errored, .skipped:
+        return outcome
+    }
 }
 
 private struct RunFailure {

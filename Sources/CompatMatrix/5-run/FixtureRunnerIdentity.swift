@@ -25,9 +25,10 @@ struct FixtureIdentity: Sendable, Equatable {
         CaseResult(group: group, name: name, file: file, line: line, seconds: seconds, outcome: outcome, systemOut: systemOut)
     }
 
-    func recordCase(_ line: Int, _ outcome: CaseOutcome, seconds: Double = 0, systemOut: String = "") -> CaseResult {
+    func recordCase(_ line: Int, _ outcome: CaseOutcome, seconds: Double = 0, systemOut: String = "",
+                    faults: FaultTally? = nil) -> CaseResult {
         CaseResult(group: group, name: recordName(line), file: file, line: line, seconds: seconds,
-                   outcome: outcome, systemOut: systemOut)
+                   outcome: outcome, systemOut: systemOut, faults: faults)
     }
 }
 

@@ -69,14 +69,20 @@ struct MatrixUnitRunner: Sendable {
             own = systemHeaders!
         }
         let driver: URL
-        let sqliteMode: BuildMode = unit.mode == .asan && instrumentedSQLite?.contains(unit.target) == false ? .plain : unit.mode
-        do { driver = try await builder.driver(for: unit.target, headers: own, mode: unit.mode, sqliteMode: sqliteMode) } catch {
+        let mode = unit.mode.buildMode
+        let sqliteMode: BuildMode = mode == .asan && instrumentedSQLite?.contains(unit.target) == false ? .plain : mode
+        do { driver = try await builder.driver(for: unit.target, headers: own, mode: mode, sqliteMode: sqliteMode) } catch {
             await progress.built(unit, outcome: "driver build failed")
             return .failure(asFailure(error, step: "vg_driver \(unit)"))
         }
         var extensions: [ExtensionBuild: Result<URL, Error>] = [:]
         for build in ExtensionBuild.allCases {
             let headers: Result<BuilderHeaders, SourceError> = build == .release ? releaseHeaders : .success(own)
+            if build == .native, unit.mode.faults != nil {
+                extensions[build] = .failure(BuildSkip(reason:
+                    "\(unit.mode.rawValue): the fault-injection modes run the release build only (what ships)"))
+                continue
+            }
             if build == .native, !own.hasExtensionHeader {
                 extensions[build] = .failure(BuildSkip(reason:
                     "native build skipped: \(own.origin) has no sqlite3ext.h, so the extension cannot be compiled "
@@ -87,7 +93,7 @@ struct MatrixUnitRunner: Sendable {
             case .failure(let error):
                 extensions[build] = .failure(BuildFailure(step: "finding headers for the release build", output: error.description))
             case .success(let headers):
-                do { extensions[build] = .success(try await builder.extensionLibrary(headers: headers, mode: unit.mode)) } catch {
+                do { extensions[build] = .success(try await builder.extensionLibrary(headers: headers, mode: mode)) } catch {
                     extensions[build] = .failure(asFailure(error, step: "vec_graph.so \(build.rawValue) \(unit)"))
                 }
             }
@@ -102,14 +108,15 @@ struct MatrixUnitRunner: Sendable {
         let name = SuiteResult(sqliteLabel: unit.target.label, mode: unit.mode, build: build, cases: []).name
         let work = workRoot.appendingPathComponent(name)
         try? FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-        let environment = (builder.profiles[unit.mode]?.environment ?? [:])
+        let environment = (builder.profiles[unit.mode.buildMode]?.environment ?? [:])
             .merging(options.environment) { _, extra in extra }
+        let arguments = unit.mode.faults.map { ["--faults", $0, "--fault-points", options.faultPoints.rawValue] } ?? []
         var cases: [CaseResult] = []
         for fixture in fixtures {
             cases += await results.cases(for: FixtureRunRequest(
                 driver: driver, extensionPath: library, fixture: fixture, fixtureRoot: options.fixtureRoot,
-                sqliteVersion: unit.target.version, timeout: options.timeout, environment: environment,
-                workDirectory: work)) { await runFixtureFile($0) }
+                sqliteVersion: unit.target.version, timeout: options.timeout(for: unit.mode), environment: environment,
+                workDirectory: work, driverArguments: arguments)) { await runFixtureFile($0) }
         }
         await timings.add(.run, ContinuousClock.now - started)
         return SuiteResult(sqliteLabel: unit.target.label, mode: unit.mode, build: build, cases: cases)

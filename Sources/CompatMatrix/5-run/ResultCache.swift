@@ -52,7 +52,7 @@ actor ResultCache {
         let identity = FixtureIdentity(fixture: request.fixture, root: request.fixtureRoot)
         let parts = ["fixture-result", harness, driver, library, fixture, identity.name, identity.file,
                      request.sqliteVersion.description, "\(request.timeout)"]
-            + request.emulator + environment
+            + request.emulator + request.driverArguments + environment
         return Digests.sha256(Array(parts.joined(separator: "\u{0}").utf8))
     }
 

@@ -50,6 +50,7 @@ private func testcase(_ result: CaseResult, suite: SuiteResult) -> String {
     if let line = result.line { attributes += " line=\"\(line)\"" }
     attributes += " time=\"\(junitSeconds(result.seconds))\""
     var body = ""
+    if let faults = result.faults { body += faultProperties(faults) }
     switch result.outcome {
     case .passed: break
     case .failed(let message, let details): body += outcomeElement("failure", message: message, text: details)
@@ -61,6 +62,16 @@ private func testcase(_ result: CaseResult, suite: SuiteResult) -> String {
     }
     if body.isEmpty { return "    <testcase \(attributes)/>\n" }
     return "    <testcase \(attributes)>\n\(body)    </testcase>\n"
+}
+
+/// The fault points a fault-injection mode tried in the record, as testcase properties.
+private func faultProperties(_ f: FaultTally) -> String {
+    let values: [(String, String)] = [("fault_mode", f.mode), ("fault_points", "\(f.points)"), ("fault_points_tried", "\(f.tried)"),
+                                      ("fault_runs", "\(f.runs)"), ("fault_runs_failed", "\(f.failed)"),
+                                      ("fault_sites", "\(f.sites)"), ("fault_sites_failed", "\(f.sitesFailed)")]
+    return "      <properties>\n"
+        + values.map { "        <property name=\"\($0.0)\" value=\"\(xmlAttribute($0.1))\"/>\n" }.joined()
+        + "      </properties>\n"
 }
 
 private func outcomeElement(_ name: String, message: String, text: String) -> String {

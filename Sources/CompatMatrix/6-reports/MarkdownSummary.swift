@@ -25,6 +25,7 @@ public func markdownSummary(_ suites: [SuiteResult], title: String, unavailable:
         out += "| \(tableEscape(label)) | " + cells.joined(separator: " | ") + " |\n"
     }
     for note in notes { out += "\n\(note)\n" }
+    out += faultSection(suites)
 
     let failing = suites.filter { !missing.contains($0.sqliteLabel) }
         .compactMap { suite in suite.cases.first(where: isProblem).map { (suite, $0) } }
@@ -126,4 +127,13 @@ private func longestBacktickRun(_ text: String) -> Int {
         longest = max(longest, run)
     }
     return longest
+}
+
+/// For the suites of the oom and ioerr modes: the fault points tried, summed over their records.
+private func faultSection(_ suites: [SuiteResult]) -> String {
+    let lines = suites.compactMap { suite -> String? in
+        guard let total = FaultTally.sum(suite.cases.compactMap(\.faults)) else { return nil }
+        return "- **\(markdownEscape(suite.name))** — \(total.summary)"
+    }
+    return lines.isEmpty ? "" : "\n### Fault injection\n\n" + lines.joined(separator: "\n") + "\n"
 }
