@@ -1,7 +1,8 @@
 /* node2vec_train's output: finding the hnsw_index (names are bound parameters; only names read back
  * from the schema reach SQL, as quoted identifiers), checking its dimensions from its CREATE VIRTUAL
- * TABLE options, and writing every vector inside one savepoint. Once the savepoint is open, every
- * statement run is a write, so an interrupted one makes SQLite roll the transaction back itself. */
+ * TABLE options, and writing every vector inside one savepoint. A failed write is undone whether or not
+ * SQLite rolled back by itself (an interrupt inside hnsw_index's own statements may leave the
+ * transaction open), without a COMMIT that the caller's progress handler could stop again. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,7 +58,9 @@ int vg_node2vec_output_open(sqlite3 *db, const char *name, uint32_t dims, vg_nod
     }
     char msg[VG_HNSW_ERR_LEN];
     if (rc != SQLITE_OK) {
-        if (rc != SQLITE_NOMEM) *err = sqlite3_mprintf("%s: output_table %Q: %s", f, name, sqlite3_errmsg(db));
+        /* finalizing the lookup's statements cleared the connection's message (an interrupt's, say) */
+        const char *why = sqlite3_errcode(db) != SQLITE_OK ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+        if (rc != SQLITE_NOMEM) *err = sqlite3_mprintf("%s: output_table %Q: %s", f, name, why);
     } else if (!out->table) {
         *err = sqlite3_mprintf("%s: no such table: %s (output_table must be an hnsw_index)", f, name);
         rc = SQLITE_ERROR;
@@ -194,18 +197,22 @@ int vg_node2vec_output_write(sqlite3 *db, const vg_node2vec_output *out, const v
     int rc = w.rowid && w.fresh && blob ? SQLITE_OK : SQLITE_NOMEM;
     if (rc == SQLITE_OK && g->type == VG_GRAPH_TEXT_IDS) rc = assign_text_rowids(&w);
     for (uint32_t u = 0; rc == SQLITE_OK && g->type == VG_GRAPH_INT_IDS && u < g->node_count; u++) w.rowid[u] = g->ints[u];
-    int opened = 0;
-    if (rc == SQLITE_OK) rc = sqlite3_exec(db, "SAVEPOINT node2vec_train", NULL, NULL, NULL);
+    int opened = 0, outermost = sqlite3_get_autocommit(db); /* the savepoint begins the transaction */
     if (rc == SQLITE_OK) {
-        opened = 1;
-        rc = write_all(&w, vectors, dims, blob);
+        rc = sqlite3_exec(db, "SAVEPOINT node2vec_train", NULL, NULL, NULL);
+        /* a progress handler can fail the statement after it began the transaction */
+        opened = rc == SQLITE_OK || (outermost && !sqlite3_get_autocommit(db));
     }
+    if (rc == SQLITE_OK) rc = write_all(&w, vectors, dims, blob);
     if (rc == SQLITE_OK) rc = sqlite3_exec(db, "RELEASE node2vec_train", NULL, NULL, NULL);
     if (rc != SQLITE_OK && rc != SQLITE_NOMEM) /* before finalizing, which clears the message */
         *err = sqlite3_mprintf("%s: writing %s: %s", VG_NODE2VEC_FNAME, out->table, sqlite3_errmsg(db));
     for (int i = 0; i < STMT_COUNT; i++) sqlite3_finalize(w.stmt[i]);
+    /* The outermost savepoint's RELEASE would be a COMMIT, whose writes (hnsw_index's xSync) a
+     * progress handler still asking to stop interrupts, leaving the transaction open: ROLLBACK it. A
+     * nested one's ROLLBACK TO and RELEASE write nothing. */
     if (rc != SQLITE_OK && opened && !sqlite3_get_autocommit(db))
-        sqlite3_exec(db, "ROLLBACK TO node2vec_train; RELEASE node2vec_train", NULL, NULL, NULL);
+        sqlite3_exec(db, outermost ? "ROLLBACK" : "ROLLBACK TO node2vec_train; RELEASE node2vec_train", NULL, NULL, NULL);
     sqlite3_free(w.rowid);
     sqlite3_free(w.fresh);
     sqlite3_free(blob);

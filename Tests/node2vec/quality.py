@@ -3,21 +3,32 @@
 5-nearest-neighbour classification through the hnsw_index recovers the communities (accuracy >= 0.9),
 with INTEGER and with TEXT node ids; the same call writes byte-identical vectors; and a call stopped
 by sqlite3_interrupt (from another thread, mid-training) or by a progress handler (a time limit that
-ends training; a step count reached at several points, most of them while writing) fails with "interrupted" and leaves the output index as it was.
+ends training; a step count reached at several points, most of them while writing; every stop point
+of a small call, outside and inside the caller's transaction) fails with "interrupted" and leaves the
+output index as it was, readable, with no transaction of its own left open.
+
+Each test runs in a child process of its own: an exception becomes a failed check with its message,
+a crash or a hang (aborted after TEST_TIMEOUT s) a failed check naming it, faulthandler's stack dump
+before it, so the closing line is always printed.
 
 Usage: python3 Tests/node2vec/quality.py [path/to/vec_graph]
 (a Python whose sqlite3 module can load extensions, e.g. Debian's /usr/bin/python3).
 Prints "node2vec quality: N passed, N failed"; exit status 1 on any failure."""
+import faulthandler
 import random
+import signal
 import sqlite3
+import subprocess
 import sys
 import threading
 import time
+import traceback
 from collections import Counter
 
 SEED = 20261126
 COMMUNITIES, SIZE, P_IN, P_OUT = 4, 60, 0.2, 0.01
 TRAIN = "SELECT node2vec_train(?, 'src', 'dst', ?, 32, 1, 0.5, 10, 30, 5, 5, 0.025, 1, 7)"
+TEST_TIMEOUT = 900
 results = {"passed": 0, "failed": 0}
 
 
@@ -98,18 +109,28 @@ def call_big(db, epochs):
 def test_interrupt_thread(extension):
     db = prepared_db(extension, 20000, 8)
     before = snapshot(db, "emb")
-    timer = threading.Timer(0.5, db.interrupt)
-    timer.start()
+    returned = threading.Event()
+
+    def interrupter():
+        """From 0.5 s on, every 0.25 s until the call returns: SQLite drops an interrupt sent before
+        the statement starts (a loaded machine may start it late)."""
+        if not returned.wait(0.5):
+            db.interrupt()
+            while not returned.wait(0.25):
+                db.interrupt()
+    thread = threading.Thread(target=interrupter)
     started = time.perf_counter()
+    thread.start()
     try:
         call_big(db, 50)
         error = None
     except sqlite3.OperationalError as e:
         error = str(e)
     elapsed = time.perf_counter() - started
-    timer.join()
+    returned.set()
+    thread.join()
     check(error is not None and "interrupted" in error, f"sqlite3_interrupt mid-training: error {error!r}")
-    check(elapsed < 5, f"stopped {elapsed - 0.5:.2f} s after the interrupt")
+    check(elapsed < 5.5, f"stopped {elapsed - 0.5:.2f} s after the first interrupt (within 5 s)")
     check(snapshot(db, "emb") == before, "output index unchanged after the interrupt")
     check(db.execute("SELECT count(*) FROM emb").fetchone()[0] == 2 and db.in_transaction is False,
           "no transaction left open, connection usable")
@@ -129,51 +150,188 @@ def test_progress_deadline(extension):
     late = time.perf_counter() - deadline
     db.set_progress_handler(None, 1000)
     check(error == "node2vec_train: interrupted", f"a progress-handler time limit stops training: error {error!r}")
-    check(late < 1, f"stopped {late:.2f} s after the deadline")
+    check(late < 5, f"stopped {late:.2f} s after the deadline (within 5 s)")
     check(snapshot(db, "emb") == before and not db.in_transaction, "output index unchanged after the time limit")
 
 
 def test_interrupt_progress(extension):
     db = prepared_db(extension, 3000, 6)
     before = snapshot(db, "emb")
-    calls = [0]
-
-    def counting():
-        calls[0] += 1
-        return 0
-    db.set_progress_handler(counting, 1000)
-    db.execute("SAVEPOINT probe")
-    call_big(db, 1)
-    db.execute("ROLLBACK TO probe")
-    db.execute("RELEASE probe")
-    total = calls[0]
+    big = lambda db: call_big(db, 1)  # noqa: E731
+    total = progress_calls(db, big, 1000, "SAVEPOINT probe", ("ROLLBACK TO probe", "RELEASE probe"), runs=1)
     check(total > 100 and snapshot(db, "emb") == before, f"a full call runs the progress handler {total} times")
     for fraction in (0.02, 0.3, 0.6, 0.9, 0.999):
-        stop_at = max(1, int(total * fraction))
-        calls[0] = 0
-
-        def stopping():
-            calls[0] += 1
-            return calls[0] >= stop_at
-        db.set_progress_handler(stopping, 1000)
-        try:
-            call_big(db, 1)
-            error = None
-        except sqlite3.OperationalError as e:
-            error = str(e)
-        db.set_progress_handler(None, 1000)
+        error = stopped_at(db, big, max(1, int(total * fraction)), 1000)
         check(error is not None and "interrupted" in error and snapshot(db, "emb") == before and not db.in_transaction,
               f"progress handler stops the call at {fraction:.1%} of its run: {error!r}, index unchanged")
     check(call_big(db, 1) > 0 and db.execute("SELECT count(*) FROM emb").fetchone()[0] > 2,
           "the same call then completes")
 
 
+def sweep_db(extension):
+    """A 40-node graph (a ring and 40 random chords) and an index holding two rows, one the graph replaces."""
+    db = connect(extension)
+    rng = random.Random(SEED)
+    db.execute("CREATE TABLE edges(src INTEGER, dst INTEGER)")
+    db.executemany("INSERT INTO edges VALUES (?, ?)", ((u, (u + 1) % 40) for u in range(40)))
+    db.executemany("INSERT INTO edges VALUES (?, ?)", ((rng.randrange(40), rng.randrange(40)) for _ in range(40)))
+    db.execute("CREATE VIRTUAL TABLE emb USING hnsw_index(dimensions=8)")
+    db.execute("INSERT INTO emb(rowid, vector) VALUES (0, '[1,2,3,4,5,6,7,8]'), (-5, '[0,0,0,0,0,0,0,1]')")
+    db.execute("CREATE TABLE mine(x)")
+    return db
+
+
+SMALL = "SELECT node2vec_train('edges', 'src', 'dst', 'emb', 8, 1, 1, 1, 5, 2, 1, 0.025, 1)"
+
+
+def small(db):
+    return db.execute(SMALL).fetchone()[0]
+
+
+def stopped_at(db, call, stop_at, every):
+    """Runs call(db) with a progress handler (every `every` VM steps) that asks to stop from its
+    stop_at-th call on, as time limits do; returns the error, or None if the call completed."""
+    calls = [0]
+
+    def stopping():
+        calls[0] += 1
+        return calls[0] >= stop_at
+    db.set_progress_handler(stopping, every)
+    try:
+        call(db)
+        return None
+    except sqlite3.Error as e:
+        return f"{type(e).__name__}: {e}"
+    finally:
+        db.set_progress_handler(None, every)
+
+
+def progress_calls(db, call, every, begin, undo, runs):
+    """How often a progress handler every `every` VM steps runs during call(db) between begin and
+    undo, on the last of `runs` runs (the first reads the edges, later ones may find them cached)."""
+    calls = [0]
+
+    def counting():
+        calls[0] += 1
+        return 0
+    for _ in range(runs):
+        calls[0] = 0
+        db.set_progress_handler(counting, every)
+        db.execute(begin)
+        call(db)
+        for sql in undo:
+            db.execute(sql)
+        db.set_progress_handler(None, every)
+    return calls[0]
+
+
+def readable(db):
+    try:
+        return snapshot(db, "emb"), None
+    except sqlite3.Error as e:
+        return None, f"{type(e).__name__}: {e}"
+
+
+def test_interrupt_every_point(extension):
+    """Every stop point of a small call (a progress handler every 10 VM steps: reading the edges,
+    training, each write into the index, its commit) on one connection. Outside a transaction:
+    the call fails with "interrupted", the index reads as before, no transaction is left open.
+    Inside the caller's transaction (every 3rd point): either the transaction is still open with
+    the caller's row and the index as before, or SQLite rolled it all back (an interrupted write
+    does), and both are as before it began. Fails at the first point that breaks this."""
+    every = 10
+    db = sweep_db(extension)
+    before = snapshot(db, "emb")
+    total = progress_calls(db, small, every, "SAVEPOINT probe", ("ROLLBACK TO probe", "RELEASE probe"), runs=2)
+    bad = None
+    for stop_at in range(1, total):
+        error = stopped_at(db, small, stop_at, every)
+        rows, unreadable = readable(db)
+        if error is None or "interrupted" not in error or rows != before or db.in_transaction:
+            bad = (f"stop at progress call {stop_at} of {total}: error {error!r}, index "
+                   f"{unreadable or ('as before' if rows == before else 'changed')}, "
+                   f"transaction {'left open' if db.in_transaction else 'closed'}")
+            break
+    check(total > 100 and bad is None,
+          f"every one of {total - 1} stop points outside a transaction: {bad or 'index as before, none left open'}")
+    db.close()
+    db = sweep_db(extension)  # on a connection of its own, whatever the first sweep left
+    total = progress_calls(db, small, every, "BEGIN", ("ROLLBACK",), runs=2)  # no COMMIT: fewer calls
+    bad = None
+    for stop_at in range(1, total, 3):
+        db.execute("BEGIN")
+        db.execute("INSERT INTO mine VALUES (?)", (stop_at,))
+        error = stopped_at(db, small, stop_at, every)
+        rows, unreadable = readable(db)
+        open_ = db.in_transaction
+        mine = db.execute("SELECT count(*) FROM mine WHERE x = ?", (stop_at,)).fetchone()[0]
+        if error is None or "interrupted" not in error or rows != before or mine != (1 if open_ else 0):
+            bad = (f"stop at progress call {stop_at} of {total}: error {error!r}, index "
+                   f"{unreadable or ('as before' if rows == before else 'changed')}, caller's transaction "
+                   f"{'open' if open_ else 'rolled back'} with {mine} of its rows")
+        if open_:
+            db.execute("ROLLBACK")
+        if bad:
+            break
+    check(bad is None, f"every 3rd stop point inside the caller's transaction: "
+          f"{bad or 'index as before, the transaction whole or wholly rolled back'}")
+    check(small(db) == 40 and db.execute("SELECT count(*) FROM emb").fetchone()[0] == 41,
+          "the call then completes on the same connection")
+
+
+TESTS = [test_quality, test_interrupt_thread, test_progress_deadline, test_interrupt_progress,
+         test_interrupt_every_point]
+
+
+def run_one(name, extension):
+    """In the child: one test; an exception is a failed check with its message and traceback."""
+    faulthandler.enable()
+    try:
+        next(t for t in TESTS if t.__name__ == name)(extension)
+    except Exception as e:
+        traceback.print_exc()
+        check(False, f"{name} raised {type(e).__name__}: {e}")
+    print(f"RESULT {results['passed']} {results['failed']}", flush=True)
+
+
+def run_child(name, extension):
+    """Runs one test in a child process, echoing its lines; a crash, a hang or a missing RESULT
+    line is one failed check naming it."""
+    child = subprocess.Popen([sys.executable, "-X", "faulthandler", __file__, "--one", name, extension],
+                             stdout=subprocess.PIPE, text=True)
+    counted = None
+    timed_out = threading.Event()
+
+    def abort():
+        """SIGABRT: faulthandler prints every thread's stack before the child dies."""
+        timed_out.set()
+        child.send_signal(signal.SIGABRT)
+    timer = threading.Timer(TEST_TIMEOUT, abort)
+    timer.start()
+    for line in child.stdout:
+        if line.startswith("RESULT "):
+            counted = [int(x) for x in line.split()[1:3]]
+        else:
+            print(line, end="", flush=True)
+    status = child.wait()
+    timer.cancel()
+    if counted:
+        results["passed"] += counted[0]
+        results["failed"] += counted[1]
+    if status < 0:
+        how = f"did not finish in {TEST_TIMEOUT} s" if timed_out.is_set() else f"crashed: {signal.Signals(-status).name}"
+        check(False, f"{name} {how} (faulthandler's stack dump above)")
+    elif not counted:
+        check(False, f"{name} exited with status {status} before reporting")
+
+
 def main():
+    if len(sys.argv) > 2 and sys.argv[1] == "--one":
+        run_one(sys.argv[2], sys.argv[3])
+        return
     extension = sys.argv[1] if len(sys.argv) > 1 else "build/vec_graph"
-    test_quality(extension)
-    test_interrupt_thread(extension)
-    test_progress_deadline(extension)
-    test_interrupt_progress(extension)
+    for test in TESTS:
+        run_child(test.__name__, extension)
     print(f"node2vec quality: {results['passed']} passed, {results['failed']} failed")
     sys.exit(1 if results["failed"] else 0)
 
