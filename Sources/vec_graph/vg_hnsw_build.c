@@ -37,11 +37,14 @@ static void sort_items(vg_hnsw_item *c, size_t n) {
     }
 }
 
-/* Distance between two nodes by slot into *d. 0, or -1 (v->error set). */
+/* Distance between two nodes by slot into *d (f16: a through the view's second float32 scratch). 0,
+ * or -1 (v->error set). */
 static int node_dist(vg_hnsw_view *v, uint32_t a, uint32_t b, double *d) {
     const vg_hnsw_node *na = vg_hnsw_get(v, a), *nb = na ? vg_hnsw_get(v, b) : NULL;
     if (!nb) return -1;
-    *d = vg_hnsw_dist_query(v, vg_hnsw_vec(na), na->norm2, nb);
+    vg_hnsw_probe p;
+    vg_hnsw_probe_node(v, na, v->probe_f ? v->probe_f + v->p.dims : NULL, &p);
+    *d = vg_hnsw_dist_node(v, &p, nb);
     return 0;
 }
 
@@ -335,12 +338,13 @@ static const vg_hnsw_item *sorted_results(vg_hnsw_view *v, size_t *n) {
 static int link_in(vg_hnsw_view *v, uint32_t slot, int level, uint32_t ep, int top, scratch *sc) {
     vg_hnsw_node *node = vg_hnsw_get_mut(v, slot);
     if (!node) return -1;
-    const float *q = vg_hnsw_vec(node);
-    float qn = node->norm2;
+    /* the node is private for the whole change, so its code stays where the probe points */
+    vg_hnsw_probe q;
+    vg_hnsw_probe_node(v, node, v->probe_f, &q);
     for (int l = top; l > level; l--)
-        if ((ep = vg_hnsw_greedy(v, q, qn, ep, l)) == VG_HNSW_NO_SLOT) return -1;
+        if ((ep = vg_hnsw_greedy(v, &q, ep, l)) == VG_HNSW_NO_SLOT) return -1;
     for (int l = level < top ? level : top; l >= 0; l--) {
-        if (vg_hnsw_search_layer(v, q, qn, ep, v->p.ef_construction, l, NULL, slot) != 0) return -1;
+        if (vg_hnsw_search_layer(v, &q, ep, v->p.ef_construction, l, NULL, slot) != 0) return -1;
         size_t n;
         const vg_hnsw_item *found = sorted_results(v, &n);
         if (n == 0) continue; /* nothing live within reach on this level */
@@ -359,7 +363,7 @@ static int link_in(vg_hnsw_view *v, uint32_t slot, int level, uint32_t ep, int t
     return 0;
 }
 
-vg_hnsw_rc vg_hnsw_insert(vg_hnsw_view *v, uint32_t slot, int64_t rowid, const float *vec, int alone) {
+vg_hnsw_rc vg_hnsw_insert(vg_hnsw_view *v, uint32_t slot, int64_t rowid, const void *code, int alone) {
     if (slot > v->n_slots) return VG_HNSW_CORRUPT;
     scratch sc;
     if (scratch_init(v, &sc) != 0) return v->error;
@@ -376,9 +380,9 @@ vg_hnsw_rc vg_hnsw_insert(vg_hnsw_view *v, uint32_t slot, int64_t rowid, const f
     vg_hnsw_node *n = v->error == VG_HNSW_OK ? vg_hnsw_node_new(&v->L, level, slot) : NULL;
     if (!n && v->error == VG_HNSW_OK) vg_hnsw_view_fail(v, VG_HNSW_NOMEM);
     if (n) {
-        memcpy(vg_hnsw_node_vec(n), vec, (size_t)v->p.dims * sizeof(float));
+        memcpy(vg_hnsw_node_code(n), code, v->L.code_bytes);
         n->rowid = rowid;
-        n->norm2 = vg_hnsw_norm2(v, vec);
+        vg_hnsw_node_measure(&v->L, n, v->p.metric == VG_HNSW_COSINE, v->k);
         if (slot == v->n_slots) v->n_slots++;
         if (vg_hnsw_view_put_new(v, n) != 0 || vg_hnsw_view_content_changed(v, slot) != 0) n = NULL;
     }

@@ -1,29 +1,34 @@
-/* The flat copy of an index for exact search: every slot's vector contiguous in slot order, with its
- * squared norm, rowid and liveness, and a rowid -> slot map for filters. Built in one pass over the
+/* The flat copy of an index for exact search: every slot's vector as stored, contiguous in slot
+ * order, with its squared norm (and i8 sums), rowid and liveness, and a rowid -> slot map for filters. Built in one pass over the
  * nodes table, published to the store, immutable after. */
 #include <string.h>
 
 #include "vg_alloc.h"
 #include "vg_hnsw_internal.h"
 
-size_t vg_hnsw_flat_bytes(uint32_t n, int dims) {
-    /* vectors, norms, rowids, live flags, and the map at half load (key + value, twice) */
-    return sizeof(vg_hnsw_flat) + (size_t)n * ((size_t)dims * 4 + 4 + 8 + 1 + 2 * (8 + 4));
+size_t vg_hnsw_flat_bytes(uint32_t n, const vg_hnsw_params *p) {
+    /* codes, norms, i8 sums, rowids, live flags, and the map at half load (key + value, twice) */
+    size_t sums = p->storage == VG_ELEM_I8 ? 8 : 0;
+    return sizeof(vg_hnsw_flat) +
+           (size_t)n * (vg_compact_body_bytes(p->storage, (size_t)p->dims) + 4 + sums + 8 + 1 + 2 * (8 + 4));
 }
 
 vg_hnsw_flat *vg_hnsw_flat_new(const vg_hnsw_params *p, uint32_t n, int64_t gen) {
     vg_hnsw_flat *f = vg_calloc(1, sizeof *f);
     if (!f) return NULL;
     size_t count = n ? n : 1;
+    int i8 = p->storage == VG_ELEM_I8;
     f->gen = gen;
     f->n = n;
-    f->dims = p->dims;
-    f->bytes = vg_hnsw_flat_bytes(n, p->dims);
-    f->vectors = vg_malloc(count * (size_t)p->dims * sizeof(float));
+    f->stride = vg_compact_body_bytes(p->storage, (size_t)p->dims);
+    f->bytes = vg_hnsw_flat_bytes(n, p);
+    f->codes = vg_malloc(count * f->stride);
     f->norm2 = vg_calloc(count, sizeof *f->norm2);
+    f->qsum = i8 ? vg_calloc(count, sizeof *f->qsum) : NULL;
+    f->qsumsq = i8 ? vg_calloc(count, sizeof *f->qsumsq) : NULL;
     f->rowid = vg_calloc(count, sizeof *f->rowid);
     f->live = vg_calloc(count, 1);
-    if (!f->vectors || !f->norm2 || !f->rowid || !f->live) {
+    if (!f->codes || !f->norm2 || (i8 && (!f->qsum || !f->qsumsq)) || !f->rowid || !f->live) {
         vg_hnsw_flat_free(f);
         return NULL;
     }
@@ -32,20 +37,25 @@ vg_hnsw_flat *vg_hnsw_flat_new(const vg_hnsw_params *p, uint32_t n, int64_t gen)
 
 void vg_hnsw_flat_free(vg_hnsw_flat *f) {
     if (!f) return;
-    vg_free(f->vectors);
+    vg_free(f->codes);
     vg_free(f->norm2);
+    vg_free(f->qsum);
+    vg_free(f->qsumsq);
     vg_free(f->rowid);
     vg_free(f->live);
     vg_hnsw_map_free(&f->index);
     vg_free(f);
 }
 
-void vg_hnsw_flat_set(vg_hnsw_flat *f, const vg_kernels *k, uint32_t slot, int64_t rowid, int live, const float *v) {
-    float *to = f->vectors + (size_t)slot * (size_t)f->dims;
-    memcpy(to, v, (size_t)f->dims * sizeof(float));
-    f->norm2[slot] = k->dot(v, v, (size_t)f->dims);
-    f->rowid[slot] = rowid;
-    f->live[slot] = (uint8_t)(live != 0);
+void vg_hnsw_flat_set(vg_hnsw_flat *f, uint32_t slot, const vg_hnsw_node *n) {
+    memcpy(f->codes + (size_t)slot * f->stride, vg_hnsw_node_code(n), f->stride);
+    f->norm2[slot] = n->norm2;
+    if (f->qsum) {
+        f->qsum[slot] = n->qsum;
+        f->qsumsq[slot] = n->qsumsq;
+    }
+    f->rowid[slot] = n->rowid;
+    f->live[slot] = !(n->flags & (VG_HNSW_NODE_TOMBSTONE | VG_HNSW_NODE_FREED));
 }
 
 vg_hnsw_rc vg_hnsw_flat_finish(vg_hnsw_flat *f) {

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vg_compact.h"
 #include "vg_kernels.h"
 
 /* Levels run 0..VG_HNSW_MAX_LEVEL; a node on level L has L+1 neighbour lists. */
@@ -34,6 +35,9 @@ typedef struct vg_hnsw_params {
     int ef_construction; /* candidate list size while inserting */
     uint64_t seed;       /* the level generator's seed: same seed and rowid, same level */
     int cache_mb;        /* the shared cache's budget for this index, in MiB */
+    vg_elem storage;     /* how the nodes hold their vectors (vg_compact.h): the graph is searched on these */
+    int rescore;         /* > 0: the float32 originals are kept too, and a search re-ranks rescore * k
+                            candidates by them (the SQL layer does; the engine only searches) */
 } vg_hnsw_params;
 
 typedef enum vg_hnsw_rc {
@@ -71,6 +75,15 @@ double vg_hnsw_distance(const vg_hnsw_params *p, const vg_kernels *k, const floa
 /* The same between q and x given their squared norms (used by cosine only). */
 double vg_hnsw_dist_vectors(const vg_hnsw_params *p, const vg_kernels *k, const float *q, float qn, const float *x,
                             float xn);
+
+/* What a distance is measured from, a query or a node, in the form the storage type needs. */
+typedef struct vg_hnsw_probe {
+    const float *f;            /* f32 and f16 storage: the vector as float32 */
+    const unsigned char *code; /* i8: its body (scale, offset, values); bit: its bytes */
+    float norm2;               /* f32, f16: |f|^2 for cosine; i8: |v|^2 of the dequantized vector */
+    int32_t qsum;              /* i8: the sums of its quantized values and their squares */
+    uint32_t qsumsq;
+} vg_hnsw_probe;
 
 /* ---- store (vg_hnsw_store.c) ---- */
 
@@ -144,6 +157,12 @@ void vg_hnsw_view_discard(vg_hnsw_view *v);
  * current for the snapshot. Otherwise they are dropped. */
 void vg_hnsw_view_txn_end(vg_hnsw_view *v, int committed);
 
+/* A probe for the query q (dims finite floats), valid until the view's next search or change; i8 and
+ * bit storage encode q into the view's scratch. */
+void vg_hnsw_probe_query(vg_hnsw_view *v, const float *q, vg_hnsw_probe *out);
+/* The index's distance from p to node n (a node of this view's index). */
+double vg_hnsw_probe_distance(const vg_hnsw_view *v, const vg_hnsw_probe *p, const struct vg_hnsw_node *n);
+
 /* ---- search (vg_hnsw_search.c) ---- */
 
 /* The k nearest live nodes to q (dims floats), ascending by distance; ef is the candidate list size
@@ -162,10 +181,11 @@ vg_hnsw_rc vg_hnsw_search_exact(vg_hnsw_view *v, const vg_hnsw_flat *flat, const
 
 /* ---- changes (vg_hnsw_build.c) ---- */
 
-/* Inserts rowid with vector v (dims finite floats, non-zero for cosine) as a new node on the rowid's
- * level in slot: the view's slot count (a new slot), or a freed one. alone: the index has no live
- * node, so the new one becomes the entry point without links (tombstones are never linked to). */
-vg_hnsw_rc vg_hnsw_insert(vg_hnsw_view *v, uint32_t slot, int64_t rowid, const float *vec, int alone);
+/* Inserts rowid with its vector as the index stores it (code: a valid body of the storage type,
+ * vg_compact.h; for f32 dims finite floats; non-zero for cosine) as a new node on the rowid's level
+ * in slot: the view's slot count (a new slot), or a freed one. alone: the index has no live node, so
+ * the new one becomes the entry point without links (tombstones are never linked to). */
+vg_hnsw_rc vg_hnsw_insert(vg_hnsw_view *v, uint32_t slot, int64_t rowid, const void *code, int alone);
 /* Turns the live node in slot into a tombstone of purge cycle cycle (its low 16 bits). */
 vg_hnsw_rc vg_hnsw_tombstone(vg_hnsw_view *v, uint32_t slot, uint16_t cycle);
 /* Gives the node in slot a new rowid (UPDATE of the rowid alone). */
@@ -193,9 +213,10 @@ vg_hnsw_rc vg_hnsw_optimize(vg_hnsw_view *v, const uint32_t *free_slots, size_t 
  * then call vg_hnsw_flat_finish; publish it to the store with vg_hnsw_store_put_flat. */
 vg_hnsw_flat *vg_hnsw_flat_new(const vg_hnsw_params *p, uint32_t n, int64_t gen);
 void vg_hnsw_flat_free(vg_hnsw_flat *f);
-void vg_hnsw_flat_set(vg_hnsw_flat *f, const vg_kernels *k, uint32_t slot, int64_t rowid, int live, const float *v);
+/* Copies node n's vector, norms, rowid and liveness into slot. */
+void vg_hnsw_flat_set(vg_hnsw_flat *f, uint32_t slot, const struct vg_hnsw_node *n);
 vg_hnsw_rc vg_hnsw_flat_finish(vg_hnsw_flat *f);
-size_t vg_hnsw_flat_bytes(uint32_t n, int dims);
+size_t vg_hnsw_flat_bytes(uint32_t n, const vg_hnsw_params *p);
 int64_t vg_hnsw_flat_generation(const vg_hnsw_flat *f);
 uint32_t vg_hnsw_flat_count(const vg_hnsw_flat *f);
 /* The slot flat maps rowid to, or VG_HNSW_NO_SLOT. */

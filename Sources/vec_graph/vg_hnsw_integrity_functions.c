@@ -27,7 +27,13 @@ typedef struct check {
 
 /* Records the first problem: what (sqlite3_mprintf'd, taken over) prefixed with the table. */
 static void report(check *c, char *what) {
-    if (!c->problem) c->problem = sqlite3_mprintf("hnsw_index %s: %s", c->vt->name, what ? what : "damaged");
+    const vg_hnsw_params *p = &c->vt->params;
+    /* compact storage names itself (and its rescore), so what a finding is about is plain */
+    if (!c->problem && p->storage == VG_ELEM_F32)
+        c->problem = sqlite3_mprintf("hnsw_index %s: %s", c->vt->name, what ? what : "damaged");
+    else if (!c->problem)
+        c->problem = sqlite3_mprintf("hnsw_index %s (storage %s, rescore %d): %s", c->vt->name, vg_elem_name(p->storage),
+                                     p->rescore, what ? what : "damaged");
     sqlite3_free(what);
 }
 
@@ -141,6 +147,36 @@ static int check_claims(check *c, int which) {
     return SQLITE_OK;
 }
 
+/* With rescore: one float32 original of dims values for each live rowid, and no other. */
+static int check_originals(check *c) {
+    vg_hnsw_vtab *vt = c->vt;
+    sqlite3_stmt *s;
+    char *sql = sqlite3_mprintf("SELECT r.id FROM \"%w\".\"%w_rowids\" r LEFT JOIN \"%w\".\"%w_vectors\" v ON v.id = r.id"
+                                " WHERE v.id IS NULL OR typeof(v.vector) != 'blob' OR length(v.vector) != ?1 LIMIT 1",
+                                vt->schema, vt->name, vt->schema, vt->name);
+    if (!sql) return SQLITE_NOMEM;
+    int rc = sqlite3_prepare_v2(vt->db, sql, -1, &s, NULL);
+    sqlite3_free(sql);
+    if (rc != SQLITE_OK) return vg_hnsw_sql_error(vt, rc);
+    sqlite3_bind_int64(s, 1, 4 * (sqlite3_int64)c->vt->params.dims);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        report(c, sqlite3_mprintf("vectors: rowid %lld has no original of %d float32 values", sqlite3_column_int64(s, 0),
+                                  c->vt->params.dims));
+    sqlite3_finalize(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return vg_hnsw_sql_error(c->vt, rc);
+    if (c->problem) return SQLITE_OK;
+    rc = vg_hnsw_prepare(c->vt, "SELECT count(*) FROM \"%w\".\"%w_vectors\"", &s);
+    if (rc != SQLITE_OK) return rc;
+    rc = sqlite3_step(s);
+    sqlite3_int64 rows = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    if (rc != SQLITE_ROW) return vg_hnsw_sql_error(c->vt, rc);
+    if ((size_t)rows != c->live)
+        report(c, sqlite3_mprintf("vectors: %lld originals for %lld live rows", (long long)rows, (long long)c->live));
+    return SQLITE_OK;
+}
+
 int vg_hnsw_check(vg_hnsw_vtab *vt, char **problem) {
     *problem = NULL;
     int rc = vg_hnsw_flush(vt);
@@ -171,6 +207,7 @@ int vg_hnsw_check(vg_hnsw_vtab *vt, char **problem) {
     if (rc == SQLITE_OK && !c.problem && (size_t)st.free != c.slots - c.rows)
         report(&c, sqlite3_mprintf("_config says %lld free slots, %lld slots hold no node", (long long)st.free,
                                    (long long)(c.slots - c.rows)));
+    if (rc == SQLITE_OK && !c.problem && vt->params.rescore) rc = check_originals(&c);
     if (rc == SQLITE_OK && !c.problem && (size_t)st.live != c.live)
         report(&c, sqlite3_mprintf("_config says %lld live rows, the nodes hold %lld", (long long)st.live, (long long)c.live));
     vg_free(c.level);

@@ -60,10 +60,12 @@ struct vg_hnsw_flat {
     struct vg_hnsw_flat *retired_next;
     int64_t gen;
     uint32_t n;
-    int dims;
+    size_t stride; /* a code's bytes */
     size_t bytes;
-    float *vectors; /* n * dims */
+    unsigned char *codes; /* n * stride */
     float *norm2;
+    int32_t *qsum; /* i8 only */
+    uint32_t *qsumsq;
     int64_t *rowid;
     uint8_t *live;
     vg_hnsw_map index; /* rowid -> slot, live slots only */
@@ -151,6 +153,8 @@ struct vg_hnsw_view {
     uint8_t epoch;
     vg_hnsw_heap cand, res;
     uint32_t *fresh; /* a node's not yet visited neighbours */
+    unsigned char *probe_code; /* a query in i8 or bit form (layout.code_bytes) */
+    float *probe_f;            /* two f16 nodes as float32 (2 * dims): a change's node, and one it compares */
     vg_hnsw_rc error;
 };
 
@@ -188,9 +192,6 @@ void *vg_hnsw_view_fail(vg_hnsw_view *v, vg_hnsw_rc rc);
 /* Grows the visited marks to the slot count; starts a new visit epoch. 0, or -1. */
 int vg_hnsw_new_visit(vg_hnsw_view *v);
 
-static inline const float *vg_hnsw_vec(const vg_hnsw_node *n) {
-    return vg_hnsw_node_vec(n);
-}
 
 /* n's list on level, or NULL (and a CORRUPT error) when n does not reach that level. */
 static inline const uint32_t *vg_hnsw_list_at(vg_hnsw_view *v, const vg_hnsw_node *n, int level) {
@@ -204,16 +205,37 @@ static inline const uint32_t *vg_hnsw_list_at(vg_hnsw_view *v, const vg_hnsw_nod
 #define VG_HNSW_PREFETCH(p) ((void)(p))
 #endif
 
-/* Distance between a query (with its squared norm, used by cosine) and a node. */
-double vg_hnsw_dist_query(const vg_hnsw_view *v, const float *q, float q_norm2, const vg_hnsw_node *n);
-float vg_hnsw_norm2(const vg_hnsw_view *v, const float *vec);
+/* A probe for node n; f16 decodes it into scratch (dims floats), which must outlive the probe's use. */
+void vg_hnsw_probe_node(const vg_hnsw_view *v, const vg_hnsw_node *n, float *scratch, vg_hnsw_probe *out);
+
+/* The distance from p to a stored vector: its code, and the norm and sums a node or the flat copy
+ * keeps for it. float32 inline; the compact types in vg_hnsw_distance.c. */
+double vg_hnsw_dist_code_slow(const vg_hnsw_view *v, const vg_hnsw_probe *p, const unsigned char *code, float norm2,
+                              int32_t qsum, uint32_t qsumsq);
+
+static inline double vg_hnsw_dist_code(const vg_hnsw_view *v, const vg_hnsw_probe *p, const unsigned char *code,
+                                       float norm2, int32_t qsum, uint32_t qsumsq) {
+    if (v->p.storage == VG_ELEM_F32 && v->p.metric == VG_HNSW_L2)
+        return (double)v->k->l2sq(p->f, (const float *)(const void *)code, (size_t)v->p.dims);
+    return vg_hnsw_dist_code_slow(v, p, code, norm2, qsum, qsumsq);
+}
+
+static inline double vg_hnsw_dist_node(const vg_hnsw_view *v, const vg_hnsw_probe *p, const vg_hnsw_node *n) {
+    return vg_hnsw_dist_code(v, p, vg_hnsw_node_code(n), n->norm2, n->qsum, n->qsumsq);
+}
+
+static inline double vg_hnsw_flat_dist(const vg_hnsw_view *v, const vg_hnsw_flat *f, const vg_hnsw_probe *p,
+                                       uint32_t slot) {
+    return vg_hnsw_dist_code(v, p, f->codes + (size_t)slot * f->stride, f->norm2[slot], f->qsum ? f->qsum[slot] : 0,
+                             f->qsumsq ? f->qsumsq[slot] : 0);
+}
 
 /* From entry slot ep, greedy descent on level: the closest slot found, VG_HNSW_NO_SLOT on failure. */
-uint32_t vg_hnsw_greedy(vg_hnsw_view *v, const float *q, float qn, uint32_t ep, int level);
+uint32_t vg_hnsw_greedy(vg_hnsw_view *v, const vg_hnsw_probe *p, uint32_t ep, int level);
 /* Best-first search on level from ep, leaving the ef best results in v->res (a max-heap). Only live
  * nodes other than skip (VG_HNSW_NO_SLOT: none) enter the results, and with allowed (indexed by slot)
  * only allowed ones; the walk crosses every node. Returns 0, or -1 (v->error set). */
-int vg_hnsw_search_layer(vg_hnsw_view *v, const float *q, float qn, uint32_t ep, int ef, int level,
+int vg_hnsw_search_layer(vg_hnsw_view *v, const vg_hnsw_probe *p, uint32_t ep, int ef, int level,
                          const unsigned char *allowed, uint32_t skip);
 
 #endif

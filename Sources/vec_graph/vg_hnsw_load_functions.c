@@ -9,6 +9,7 @@
 #include "vg_alloc.h"
 #include "vg_hnsw_heap.h"
 #include "vg_hnsw_registry.h"
+#include "vg_compact.h"
 #include "vg_hnsw_vtab.h"
 #include "vg_vector.h"
 
@@ -201,14 +202,8 @@ static int each_row(vg_hnsw_vtab *vt, row_visitor visit, void *ctx) {
     return rc;
 }
 
-typedef struct flat_fill {
-    vg_hnsw_flat *f;
-    const vg_kernels *k;
-} flat_fill;
-
 static int fill_flat(void *ctx, uint32_t slot, vg_hnsw_node *node) {
-    flat_fill *ff = ctx;
-    vg_hnsw_flat_set(ff->f, ff->k, slot, node->rowid, !(node->flags & VG_HNSW_NODE_TOMBSTONE), vg_hnsw_node_vec(node));
+    vg_hnsw_flat_set(ctx, slot, node);
     vg_hnsw_node_free(node);
     return SQLITE_OK;
 }
@@ -221,14 +216,14 @@ int vg_hnsw_flat_get(vg_hnsw_vtab *vt, const vg_hnsw_flat **flat, uint32_t **ski
     vg_hnsw_store_stats stats;
     vg_hnsw_store_stats_get(vt->store, &stats);
     /* a writer reads its own rows, which are not what the store may keep */
-    if (vt->in_txn || vg_hnsw_flat_bytes(slots, vt->params.dims) > stats.budget / 2 ||
+    if (vt->in_txn || vg_hnsw_flat_bytes(slots, &vt->params) > stats.budget / 2 ||
         stats.generation != vg_hnsw_view_generation(vt->view))
         return SQLITE_OK;
-    flat_fill ff = {vg_hnsw_flat_new(&vt->params, slots, vg_hnsw_view_generation(vt->view)), vt->kernels};
-    if (!ff.f) return SQLITE_NOMEM;
-    int rc = each_row(vt, fill_flat, &ff);
-    if (rc == SQLITE_OK && vg_hnsw_flat_finish(ff.f) != VG_HNSW_OK) rc = SQLITE_NOMEM;
-    if (rc != SQLITE_OK || !vg_hnsw_store_put_flat(vt->store, ff.f)) vg_hnsw_flat_free(ff.f);
+    vg_hnsw_flat *f = vg_hnsw_flat_new(&vt->params, slots, vg_hnsw_view_generation(vt->view));
+    if (!f) return SQLITE_NOMEM;
+    int rc = each_row(vt, fill_flat, f);
+    if (rc == SQLITE_OK && vg_hnsw_flat_finish(f) != VG_HNSW_OK) rc = SQLITE_NOMEM;
+    if (rc != SQLITE_OK || !vg_hnsw_store_put_flat(vt->store, f)) vg_hnsw_flat_free(f);
     if (rc != SQLITE_OK) return rc;
     *flat = vg_hnsw_view_flat(vt->view, skip, n_skip, &r);
     return vg_hnsw_engine_error(vt, r);
@@ -236,8 +231,7 @@ int vg_hnsw_flat_get(vg_hnsw_vtab *vt, const vg_hnsw_flat **flat, uint32_t **ski
 
 typedef struct exact_pass {
     vg_hnsw_vtab *vt;
-    const float *q;
-    float qn;
+    vg_hnsw_probe q;
     int k;
     const unsigned char *allowed; /* by slot, or NULL */
     vg_hnsw_heap res;             /* max-heap of the k best */
@@ -248,7 +242,7 @@ static int offer_row(void *ctx, uint32_t slot, vg_hnsw_node *node) {
     exact_pass *e = ctx;
     int rc = SQLITE_OK;
     if (!(node->flags & VG_HNSW_NODE_TOMBSTONE) && (!e->allowed || e->allowed[slot])) {
-        double d = vg_hnsw_dist_vectors(&e->vt->params, e->vt->kernels, e->q, e->qn, vg_hnsw_node_vec(node), node->norm2);
+        double d = vg_hnsw_probe_distance(e->vt->view, &e->q, node);
         if (e->res.count < (size_t)e->k || d < e->res.items[0].d) {
             if (vg_hnsw_heap_push(&e->res, d, slot) != 0) rc = SQLITE_NOMEM;
             else if (e->res.count > (size_t)e->k) vg_hnsw_heap_pop(&e->res);
@@ -262,11 +256,11 @@ static int offer_row(void *ctx, uint32_t slot, vg_hnsw_node *node) {
 int vg_hnsw_exact_scan(vg_hnsw_vtab *vt, const float *q, int k, const uint32_t *slots, size_t n_slots,
                        vg_hnsw_hit *out, int *n_out) {
     uint32_t n = vg_hnsw_view_slots(vt->view);
-    exact_pass e = {vt, q, vt->params.metric == VG_HNSW_COSINE ? vt->kernels->dot(q, q, (size_t)vt->params.dims) : 0.0f,
-                    k, NULL, {NULL, 0, 0, 1}, NULL};
+    exact_pass e = {vt, {0}, k, NULL, {NULL, 0, 0, 1}, NULL};
     unsigned char *allowed = NULL;
     *n_out = 0;
     int rc = vg_hnsw_flush(vt);
+    vg_hnsw_probe_query(vt->view, q, &e.q);
     if (rc == SQLITE_OK && slots) {
         if (!(allowed = vg_calloc(n ? n : 1, 1))) rc = SQLITE_NOMEM;
         for (size_t i = 0; allowed && i < n_slots; i++)
@@ -331,8 +325,9 @@ int vg_hnsw_flush(vg_hnsw_vtab *vt) {
     for (int i = 0; rc == SQLITE_OK && i < 4; i++) rc = vg_hnsw_config_write(vt, keys[i], values[i], 0);
     if (rc == SQLITE_OK) {
         vg_hnsw_view_clean(vt->view);
-    } else {
-        /* some rows were written, others not: only a rollback can make the tables whole again */
+    } else if (vt->in_txn) {
+        /* some rows were written, others not: only a rollback can make the tables whole again (unless
+         * SQLite already rolled the transaction back, an interrupt of one of these statements does) */
         vt->broken = 1;
     }
     return rc;
@@ -345,12 +340,15 @@ int vg_hnsw_read_vector(vg_hnsw_vtab *vt, sqlite3_value *value, const char *what
     int type = sqlite3_value_type(value);
     if (type == SQLITE_NULL) return vg_hnsw_error(vt, SQLITE_ERROR, "%s: %s is NULL", vt->name, what);
     if (type != SQLITE_BLOB && type != SQLITE_TEXT)
-        return vg_hnsw_error(vt, SQLITE_ERROR, "%s: %s: expected a float32 BLOB or a JSON array text, got a number",
+        return vg_hnsw_error(vt, SQLITE_ERROR, "%s: %s: expected a vector BLOB or a JSON array text, got a number",
                              vt->name, what);
     const void *p = type == SQLITE_BLOB ? sqlite3_value_blob(value) : (const void *)sqlite3_value_text(value);
     size_t n = (size_t)sqlite3_value_bytes(value);
-    int bad = type == SQLITE_BLOB ? vg_blob_decode(p, n, NULL, err) : vg_json_parse(p, n, NULL, 0, &dims, err);
-    if (!bad && type == SQLITE_BLOB) dims = n / 4;
+    /* a BLOB is float32 or a typed compact vector (vg_compact.h), read as its float32 values */
+    vg_elem t = VG_ELEM_F32;
+    const unsigned char *body = NULL;
+    int bad = type == SQLITE_BLOB ? vg_compact_parse(p, n, &t, &dims, &body, err) : vg_json_parse(p, n, NULL, 0, &dims, err);
+    if (!bad && type == SQLITE_BLOB) bad = t == VG_ELEM_F32 ? vg_blob_decode(p, n, NULL, err) : vg_compact_check(t, body, dims, err);
     if (bad == VG_NOMEM) return SQLITE_NOMEM;
     if (bad) return vg_hnsw_error(vt, SQLITE_ERROR, "%s: %s: %s", vt->name, what, err);
     if (dims != (size_t)vt->params.dims)
@@ -358,7 +356,10 @@ int vg_hnsw_read_vector(vg_hnsw_vtab *vt, sqlite3_value *value, const char *what
                              (long long)dims, vt->params.dims);
     float *v = sqlite3_malloc64(dims * sizeof(float));
     if (!v) return SQLITE_NOMEM;
-    bad = type == SQLITE_BLOB ? vg_blob_decode(p, n, v, err) : vg_json_parse(p, n, v, dims, &dims, err);
+    bad = 0;
+    if (type == SQLITE_TEXT) bad = vg_json_parse(p, n, v, dims, &dims, err);
+    else if (t == VG_ELEM_F32) bad = vg_blob_decode(p, n, v, err);
+    else vg_compact_decode(t, body, dims, v);
     if (bad) {
         sqlite3_free(v);
         return bad == VG_NOMEM ? SQLITE_NOMEM : vg_hnsw_error(vt, SQLITE_ERROR, "%s: %s: %s", vt->name, what, err);

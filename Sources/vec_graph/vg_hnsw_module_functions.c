@@ -43,7 +43,7 @@ static int init(sqlite3 *db, void *aux, int argc, const char *const *argv, sqlit
     if (rc != SQLITE_OK) return rc;
     /* conflict clauses (OR REPLACE, OR IGNORE) are handled in xUpdate */
     sqlite3_vtab_config(db, SQLITE_VTAB_CONSTRAINT_SUPPORT, 1);
-    if (create && (rc = vg_hnsw_shadow_create(db, argv[1], argv[2])) != SQLITE_OK)
+    if (create && (rc = vg_hnsw_shadow_create(db, argv[1], argv[2], &params)) != SQLITE_OK)
         return set_error(err, rc, "hnsw_index: could not create the shadow tables: %s", sqlite3_errmsg(db));
     vg_hnsw_vtab *vt = sqlite3_malloc(sizeof *vt);
     if (!vt) return SQLITE_NOMEM;
@@ -149,7 +149,7 @@ static int hnsw_sync(sqlite3_vtab *tab) {
     if (rc != SQLITE_OK || !vt->bumped) return rc;
     rc = vg_hnsw_flush(vt);
     if (rc == SQLITE_OK) rc = write_change(vt);
-    if (rc != SQLITE_OK) vt->broken = 1;
+    if (rc != SQLITE_OK && vt->in_txn) vt->broken = 1; /* unless SQLite already rolled back */
     return rc;
 }
 
@@ -197,7 +197,7 @@ static int hnsw_release(sqlite3_vtab *tab, int n) {
 
 #if SQLITE_VERSION_NUMBER >= 3026000
 static int hnsw_shadow_name(const char *suffix) {
-    static const char *const names[] = {"config", "nodes", "rowids", "tombstones", "free", "changes", "edges"};
+    static const char *const names[] = {"config", "nodes", "rowids", "tombstones", "free", "changes", "vectors", "edges"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strcmp(suffix, names[i]) == 0) return 1;
     return 0;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "vg_alloc.h"
+#include "vg_compact.h"
 #include "vg_hnsw_node.h"
 #include "vg_vector.h"
 
@@ -11,7 +12,9 @@ void vg_hnsw_layout_init(vg_hnsw_layout *L, const vg_hnsw_params *p) {
     L->dims = p->dims;
     L->m = p->m;
     L->m0 = 2 * p->m;
-    L->list0 = sizeof(vg_hnsw_node) + (size_t)p->dims * sizeof(float);
+    L->storage = p->storage;
+    L->code_bytes = vg_compact_body_bytes(p->storage, (size_t)p->dims);
+    L->list0 = sizeof(vg_hnsw_node) + (L->code_bytes + 3) / 4 * 4;
     L->upper = L->list0 + (size_t)(1 + L->m0) * sizeof(uint32_t);
     L->base_bytes = L->upper;
 }
@@ -35,7 +38,7 @@ vg_hnsw_node *vg_hnsw_node_new(const vg_hnsw_layout *L, int level, uint32_t slot
 vg_hnsw_node *vg_hnsw_node_freed(const vg_hnsw_layout *L, uint32_t slot) {
     vg_hnsw_node *n = vg_hnsw_node_new(L, 0, slot);
     if (!n) return NULL;
-    memset(vg_hnsw_node_vec(n), 0, (size_t)L->dims * sizeof(float));
+    memset(vg_hnsw_node_code(n), 0, L->code_bytes);
     n->flags = VG_HNSW_NODE_FREED;
     return n;
 }
@@ -70,7 +73,7 @@ static int corrupt(char *err, const char *fmt, long long a, long long b) {
 vg_hnsw_rc vg_hnsw_blob_parse(const vg_hnsw_layout *L, const void *blob, size_t n, uint32_t slot, uint32_t n_slots,
                               vg_hnsw_blob *out, char *err) {
     const unsigned char *p = blob;
-    size_t head = VG_HNSW_BLOB_VECTOR + (size_t)L->dims * 4;
+    size_t head = VG_HNSW_BLOB_VECTOR + L->code_bytes;
     if (!p || n < head) return corrupt(err, "node BLOB has %lld bytes, at least %lld expected", (long long)n, (long long)head);
     uint64_t u = 0;
     for (int b = 7; b >= 0; b--) u = u << 8 | p[b];
@@ -101,22 +104,55 @@ vg_hnsw_rc vg_hnsw_blob_parse(const vg_hnsw_layout *L, const void *blob, size_t 
     return VG_HNSW_OK;
 }
 
+void vg_hnsw_node_measure(const vg_hnsw_layout *L, vg_hnsw_node *n, int cosine, const vg_kernels *k) {
+    const unsigned char *code = vg_hnsw_node_code(n);
+    size_t dims = (size_t)L->dims;
+    n->norm2 = 0.0f;
+    n->qsum = 0;
+    n->qsumsq = 0;
+    if (L->storage == VG_ELEM_I8) {
+        vg_i8_parts parts;
+        vg_i8_parts_of(code, dims, &parts);
+        n->norm2 = (float)parts.norm2;
+        n->qsum = (int32_t)parts.sum;
+        n->qsumsq = (uint32_t)parts.sumsq;
+    } else if (cosine && L->storage == VG_ELEM_F32) {
+        const float *v = (const float *)(const void *)code;
+        n->norm2 = k->dot(v, v, dims);
+    } else if (cosine && L->storage == VG_ELEM_F16) {
+        /* |v|^2 of the halves, a block at a time through float32 */
+        float block[64];
+        const uint16_t *h = (const uint16_t *)(const void *)code;
+        double sum = 0.0;
+        for (size_t at = 0; at < dims; at += 64) {
+            size_t len = dims - at < 64 ? dims - at : 64;
+            vg_compact_decode(VG_ELEM_F16, h + at, len, block);
+            sum += (double)k->dot(block, block, len);
+        }
+        n->norm2 = (float)sum;
+    }
+}
+
 vg_hnsw_rc vg_hnsw_node_from_blob(const vg_hnsw_layout *L, const vg_hnsw_blob *b, uint32_t slot, int cosine,
                                   const vg_kernels *k, vg_hnsw_node **out, char *err) {
     char verr[VG_ERR_LEN];
     vg_hnsw_node *n = vg_hnsw_node_new(L, b->level, slot);
     *out = NULL;
     if (!n) return VG_HNSW_NOMEM;
-    float *v = vg_hnsw_node_vec(n);
-    if (vg_blob_decode(b->vector, (size_t)L->dims * 4, v, verr) != 0) {
+    unsigned char *code = vg_hnsw_node_code(n);
+    int bad = L->storage == VG_ELEM_F32 ? vg_blob_decode(b->vector, L->code_bytes, (float *)(void *)code, verr)
+                                        : vg_compact_check(L->storage, b->vector, (size_t)L->dims, verr);
+    if (bad) {
         vg_hnsw_node_free(n);
-        snprintf(err, VG_HNSW_ERR_LEN, "vector: %s", verr);
+        snprintf(err, VG_HNSW_ERR_LEN, "%s%svector: %s", L->storage == VG_ELEM_F32 ? "" : vg_elem_name(L->storage),
+                 L->storage == VG_ELEM_F32 ? "" : " ", verr);
         return VG_HNSW_CORRUPT;
     }
+    if (L->storage != VG_ELEM_F32) memcpy(code, b->vector, L->code_bytes);
     n->rowid = b->rowid;
     n->flags = (uint8_t)b->flags;
     n->cycle = (uint16_t)b->cycle;
-    n->norm2 = cosine ? k->dot(v, v, (size_t)L->dims) : 0.0f;
+    vg_hnsw_node_measure(L, n, cosine, k);
     const unsigned char *p = b->lists;
     for (int l = 0; l <= b->level; l++) {
         uint32_t *list = vg_hnsw_node_list(L, n, l), count = get_u32(p);
@@ -129,7 +165,7 @@ vg_hnsw_rc vg_hnsw_node_from_blob(const vg_hnsw_layout *L, const vg_hnsw_blob *b
 }
 
 size_t vg_hnsw_node_blob_size(const vg_hnsw_layout *L, const vg_hnsw_node *n) {
-    size_t bytes = VG_HNSW_BLOB_VECTOR + (size_t)L->dims * 4;
+    size_t bytes = VG_HNSW_BLOB_VECTOR + L->code_bytes;
     for (int l = 0; l <= n->level; l++) bytes += 4 + 4 * (size_t)vg_hnsw_node_list(L, n, l)[0];
     return bytes;
 }
@@ -141,8 +177,11 @@ void vg_hnsw_node_encode(const vg_hnsw_layout *L, const vg_hnsw_node *n, unsigne
     out[9] = (unsigned char)(n->flags & VG_HNSW_NODE_STORED_FLAGS);
     out[10] = (unsigned char)(n->cycle & 0xff);
     out[11] = (unsigned char)(n->cycle >> 8);
-    vg_blob_encode(vg_hnsw_node_vec(n), (size_t)L->dims, out + VG_HNSW_BLOB_VECTOR);
-    unsigned char *p = out + VG_HNSW_BLOB_VECTOR + (size_t)L->dims * 4;
+    if (L->storage == VG_ELEM_F32)
+        vg_blob_encode((const float *)(const void *)vg_hnsw_node_code(n), (size_t)L->dims, out + VG_HNSW_BLOB_VECTOR);
+    else
+        memcpy(out + VG_HNSW_BLOB_VECTOR, vg_hnsw_node_code(n), L->code_bytes);
+    unsigned char *p = out + VG_HNSW_BLOB_VECTOR + L->code_bytes;
     for (int l = 0; l <= n->level; l++) {
         const uint32_t *list = vg_hnsw_node_list(L, n, l);
         for (uint32_t i = 0; i <= list[0]; i++, p += 4) put_u32(p, list[i]);

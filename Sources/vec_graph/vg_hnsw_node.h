@@ -1,12 +1,13 @@
 /* One HNSW node in memory, and its BLOB in {name}_nodes.
  *
- * In memory a node is one allocation: this header, the vector (dims floats, 16-byte aligned), the
- * level-0 list (a count and room for 2*m slots), then one list per upper level (a count and room
- * for m slots). Links are node slots (dense numbers 0..slots-1), not rowids, so following one is an
- * array index. A node in the shared cache is never changed; a writer changes a private copy.
+ * In memory a node is one allocation: this header, the vector as the index stores it (its *code*:
+ * the body of the storage type's BLOB format in vg_compact.h, so dims float32 for f32), padded to 4
+ * bytes, the level-0 list (a count and room for 2*m slots), then one list per upper level (a count
+ * and room for m slots). Links are node slots (dense numbers 0..slots-1), not rowids, so following
+ * one is an array index. A node in the shared cache is never changed; a writer changes a private copy.
  *
  * The BLOB, all little-endian: int64 rowid, uint8 level, uint8 flags, uint16 cycle (a tombstone's
- * purge cycle, see vg_hnsw_clean.c; 0 for a live node), dims float32, then for each level 0..level a
+ * purge cycle, see vg_hnsw_clean.c; 0 for a live node), the code, then for each level 0..level a
  * uint32 count and that many uint32 slots. */
 #ifndef VG_HNSW_NODE_H
 #define VG_HNSW_NODE_H
@@ -27,7 +28,9 @@ typedef struct vg_hnsw_node {
     struct vg_hnsw_node *retired_next; /* the shared cache's list of nodes waiting to be freed */
     int64_t rowid;
     int64_t gen;    /* the generation it was read at (a shared node) */
-    float norm2;    /* |v|^2 for cosine, else 0 */
+    float norm2;    /* f32, f16: |v|^2 for cosine, else 0; i8: |v|^2 of the dequantized vector */
+    int32_t qsum;   /* i8: the sum of the quantized values, and of their squares */
+    uint32_t qsumsq;
     uint32_t slot;
     uint32_t bytes; /* the allocation's size */
     uint8_t level;
@@ -41,6 +44,8 @@ typedef struct vg_hnsw_node {
 /* Where things are inside a node for one index's parameters. */
 typedef struct vg_hnsw_layout {
     int dims, m, m0;   /* m0 = 2 * m, the level-0 list's room */
+    vg_elem storage;
+    size_t code_bytes; /* the vector's bytes as stored (vg_compact_body_bytes) */
     size_t list0;      /* byte offset of the level-0 list */
     size_t upper;      /* byte offset of the level-1 list */
     size_t base_bytes; /* a level-0 node's size */
@@ -48,8 +53,9 @@ typedef struct vg_hnsw_layout {
 
 void vg_hnsw_layout_init(vg_hnsw_layout *L, const vg_hnsw_params *p);
 
-static inline float *vg_hnsw_node_vec(const vg_hnsw_node *n) {
-    return (float *)(void *)((unsigned char *)(void *)(uintptr_t)n + sizeof(vg_hnsw_node));
+/* The node's vector as stored (layout.code_bytes bytes; for f32, dims floats). */
+static inline unsigned char *vg_hnsw_node_code(const vg_hnsw_node *n) {
+    return (unsigned char *)(void *)(uintptr_t)n + sizeof(vg_hnsw_node);
 }
 
 /* The list of n on level (<= n->level): list[0] is the count, list[1..] the neighbour slots. */
@@ -65,7 +71,7 @@ static inline int vg_hnsw_layout_cap(const vg_hnsw_layout *L, int level) {
 }
 
 size_t vg_hnsw_node_size(const vg_hnsw_layout *L, int level);
-/* A node on level with empty lists (rowid 0, no flags, vector uninitialised), or NULL. */
+/* A node on level with empty lists (rowid 0, no flags, code uninitialised), or NULL. */
 vg_hnsw_node *vg_hnsw_node_new(const vg_hnsw_layout *L, int level, uint32_t slot);
 /* The stand-in for a freed slot (VG_HNSW_NODE_FREED, level 0, no links), or NULL. */
 vg_hnsw_node *vg_hnsw_node_freed(const vg_hnsw_layout *L, uint32_t slot);
@@ -77,7 +83,7 @@ void vg_hnsw_node_free(vg_hnsw_node *n);
 typedef struct vg_hnsw_blob {
     int64_t rowid;
     int level, flags, cycle;
-    const unsigned char *vector; /* dims little-endian float32 */
+    const unsigned char *vector; /* the code (layout.code_bytes) */
     const unsigned char *lists;  /* the lists as stored */
 } vg_hnsw_blob;
 
@@ -87,9 +93,12 @@ typedef struct vg_hnsw_blob {
  * message in err (VG_HNSW_ERR_LEN bytes). */
 vg_hnsw_rc vg_hnsw_blob_parse(const vg_hnsw_layout *L, const void *blob, size_t n, uint32_t slot, uint32_t n_slots,
                               vg_hnsw_blob *out, char *err);
-/* The node of a checked BLOB (its vector must be finite float32): VG_HNSW_OK, NOMEM or CORRUPT. */
+/* The node of a checked BLOB (its code must hold valid values of the storage type: finite floats,
+ * quantized values in range, no padding bits): VG_HNSW_OK, NOMEM or CORRUPT. */
 vg_hnsw_rc vg_hnsw_node_from_blob(const vg_hnsw_layout *L, const vg_hnsw_blob *b, uint32_t slot,
                                   int cosine, const struct vg_kernels *k, vg_hnsw_node **out, char *err);
+/* Sets n's norm2 (and the i8 sums) from its code, as the distances need them. */
+void vg_hnsw_node_measure(const vg_hnsw_layout *L, vg_hnsw_node *n, int cosine, const struct vg_kernels *k);
 
 /* The BLOB of n: its length, then the bytes written into out (which holds that many). */
 size_t vg_hnsw_node_blob_size(const vg_hnsw_layout *L, const vg_hnsw_node *n);

@@ -57,11 +57,12 @@ static void link_from(vg_hnsw_view *v, vg_hnsw_node **nodes, uint32_t host, uint
         list[1 + list[0]++] = y;
         return;
     }
-    const vg_hnsw_node *h = nodes[host];
+    vg_hnsw_probe hp;
+    vg_hnsw_probe_node(v, nodes[host], v->probe_f ? v->probe_f + v->p.dims : NULL, &hp);
     uint32_t far = 1;
     double far_d = -1.0;
     for (uint32_t i = 1; i <= list[0]; i++) {
-        double d = vg_hnsw_dist_query(v, vg_hnsw_vec(h), h->norm2, nodes[list[i]]);
+        double d = vg_hnsw_dist_node(v, &hp, nodes[list[i]]);
         if (far_d < 0.0 || d > far_d) {
             far_d = d;
             far = i;
@@ -89,11 +90,11 @@ static int heal(vg_hnsw_view *v, vg_hnsw_node **nodes) {
             spread(v, nodes, l, reached, queue, &head, &tail);
             for (uint32_t y = 0; rc == 0 && y < v->n_slots; y++) {
                 if (reached[y] || is_tomb(nodes, y) || nodes[y]->level < l) continue;
-                const float *q = vg_hnsw_vec(nodes[y]);
-                float qn = nodes[y]->norm2;
+                vg_hnsw_probe q;
+                vg_hnsw_probe_node(v, nodes[y], v->probe_f, &q);
                 uint32_t ep = v->entry;
-                for (int k = v->max_level; k > l && ep != VG_HNSW_NO_SLOT; k--) ep = vg_hnsw_greedy(v, q, qn, ep, k);
-                if (ep == VG_HNSW_NO_SLOT || vg_hnsw_search_layer(v, q, qn, ep, v->p.ef_construction, l, NULL, y) != 0) {
+                for (int k = v->max_level; k > l && ep != VG_HNSW_NO_SLOT; k--) ep = vg_hnsw_greedy(v, &q, ep, k);
+                if (ep == VG_HNSW_NO_SLOT || vg_hnsw_search_layer(v, &q, ep, v->p.ef_construction, l, NULL, y) != 0) {
                     rc = -1;
                     break;
                 }

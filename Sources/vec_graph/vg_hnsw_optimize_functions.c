@@ -85,6 +85,6 @@ int vg_hnsw_command_optimize(vg_hnsw_vtab *vt) {
     vt->state.free = vt->state.cursor = 0;
     if (rc == SQLITE_OK) rc = write_rowids(vt);
     if (rc == SQLITE_OK) rc = vg_hnsw_flush(vt);
-    if (rc != SQLITE_OK) vt->broken = 1;
+    if (rc != SQLITE_OK && vt->in_txn) vt->broken = 1; /* unless SQLite already rolled back */
     return rc;
 }

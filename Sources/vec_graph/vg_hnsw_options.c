@@ -13,7 +13,7 @@ typedef struct option_spec {
     long long min, max;
 } option_spec;
 
-enum { OPT_DIMENSIONS, OPT_METRIC, OPT_M, OPT_EF_CONSTRUCTION, OPT_SEED, OPT_CACHE_MB, OPT_COUNT };
+enum { OPT_DIMENSIONS, OPT_METRIC, OPT_M, OPT_EF_CONSTRUCTION, OPT_SEED, OPT_CACHE_MB, OPT_STORAGE, OPT_RESCORE, OPT_COUNT };
 
 static const option_spec specs[OPT_COUNT] = {
     {"dimensions", 1, VG_MAX_DIMS},
@@ -22,6 +22,8 @@ static const option_spec specs[OPT_COUNT] = {
     {"ef_construction", 1, 4096},
     {"seed", 0, 9007199254740991LL},
     {"cache_mb", 1, 1048576},
+    {"storage", 0, 0},
+    {"rescore", 0, VG_HNSW_MAX_RESCORE},
 };
 
 static const char *const metric_names[] = {"l2", "cosine", "inner_product"};
@@ -65,19 +67,30 @@ static int set_option(int opt, const char *value, vg_hnsw_params *p, char *err) 
         snprintf(err, VG_HNSW_ERR_LEN, "unknown metric '%s' (expected l2, cosine or inner_product)", value);
         return -1;
     }
+    if (opt == OPT_STORAGE) {
+        for (int t = VG_ELEM_F32; t <= VG_ELEM_BIT; t++) {
+            if (strcmp(value, vg_elem_name((vg_elem)t)) == 0) {
+                p->storage = (vg_elem)t;
+                return 0;
+            }
+        }
+        snprintf(err, VG_HNSW_ERR_LEN, "unknown storage '%s' (expected f32, f16, i8 or bit)", value);
+        return -1;
+    }
     if (parse_integer(value, &specs[opt], &v, err) != 0) return -1;
     switch (opt) {
     case OPT_DIMENSIONS: p->dims = (int)v; break;
     case OPT_M: p->m = (int)v; break;
     case OPT_EF_CONSTRUCTION: p->ef_construction = (int)v; break;
     case OPT_CACHE_MB: p->cache_mb = (int)v; break;
+    case OPT_RESCORE: p->rescore = (int)v; break;
     default: p->seed = (uint64_t)v; break;
     }
     return 0;
 }
 
 int vg_hnsw_parse_options(int n, const char *const *args, vg_hnsw_params *out, char err[VG_HNSW_ERR_LEN]) {
-    vg_hnsw_params p = {0, VG_HNSW_L2, 16, 200, VG_HNSW_DEFAULT_SEED, VG_HNSW_DEFAULT_CACHE_MB};
+    vg_hnsw_params p = {0, VG_HNSW_L2, 16, 200, VG_HNSW_DEFAULT_SEED, VG_HNSW_DEFAULT_CACHE_MB, VG_ELEM_F32, 0};
     int seen[OPT_COUNT] = {0};
     for (int i = 0; i < n; i++) {
         const char *eq = strchr(args[i], '=');
@@ -93,7 +106,9 @@ int vg_hnsw_parse_options(int n, const char *const *args, vg_hnsw_params *out, c
         while (opt < OPT_COUNT && strcmp(key, specs[opt].name) != 0) opt++;
         if (opt == OPT_COUNT) {
             snprintf(err, VG_HNSW_ERR_LEN,
-                     "unknown option '%s' (expected dimensions, metric, m, ef_construction, seed or cache_mb)", key);
+                     "unknown option '%s' (expected dimensions, metric, m, ef_construction, seed, cache_mb, storage "
+                     "or rescore)",
+                     key);
             return -1;
         }
         if (seen[opt]++) {
@@ -104,6 +119,11 @@ int vg_hnsw_parse_options(int n, const char *const *args, vg_hnsw_params *out, c
     }
     if (!seen[OPT_DIMENSIONS]) {
         snprintf(err, VG_HNSW_ERR_LEN, "dimensions=N is required (1 to %d)", VG_MAX_DIMS);
+        return -1;
+    }
+    if (p.rescore > 0 && p.storage == VG_ELEM_F32) {
+        snprintf(err, VG_HNSW_ERR_LEN, "rescore=%d needs a compact storage (f16, i8 or bit): f32 is what it re-ranks by",
+                 p.rescore);
         return -1;
     }
     *out = p;

@@ -146,8 +146,8 @@ static vg_hnsw_vtab *table_of(hnsw_cursor *c) {
     return (vg_hnsw_vtab *)c->base.pVtab;
 }
 
-/* The next row of a POINT or SCAN statement (id, vector, slot, typeof and length of the node
- * data, which SQLite answers without reading the BLOB): a rowid whose slot has
+/* The next row of a POINT or SCAN statement (id, stored vector, slot, typeof and length of the node
+ * data, which SQLite answers without reading the BLOB; with rescore, the original): a rowid whose slot has
  * no node row, or a node row too short for its vector, is damage, never a row left out. */
 static int step(hnsw_cursor *c) {
     vg_hnsw_vtab *vt = table_of(c);
@@ -160,9 +160,13 @@ static int step(hnsw_cursor *c) {
     if (!kind || strcmp(kind, "null") == 0 || sqlite3_column_type(c->stmt, 2) != SQLITE_INTEGER)
         return vg_hnsw_error(vt, SQLITE_CORRUPT_VTAB, "%s is damaged: %s_rowids maps rowid %lld to no slot", vt->name,
                              vt->name, (long long)id);
-    if (strcmp(kind, "blob") != 0 || sqlite3_column_int64(c->stmt, 4) < 12 + 4 * (sqlite3_int64)vt->params.dims)
+    if (strcmp(kind, "blob") != 0 || sqlite3_column_int64(c->stmt, 4) < 12 + (sqlite3_int64)vt->layout.code_bytes)
         return vg_hnsw_error(vt, SQLITE_CORRUPT_VTAB, "%s is damaged: node in slot %lld: not a BLOB holding a vector",
                              vt->name, (long long)slot);
+    if (vt->params.rescore && (sqlite3_column_type(c->stmt, 5) != SQLITE_BLOB ||
+                               sqlite3_column_bytes(c->stmt, 5) != 4 * vt->params.dims))
+        return vg_hnsw_error(vt, SQLITE_CORRUPT_VTAB, "%s is damaged: %s_vectors: the original of rowid %lld is not %d float32 values",
+                             vt->name, vt->name, (long long)id, vt->params.dims);
     return SQLITE_OK;
 }
 
@@ -256,6 +260,15 @@ static int parse_rowid_filter(vg_hnsw_vtab *vt, sqlite3_value *value, int is_in,
 #endif
 }
 
+/* Sorts the ids and drops repeats. */
+static void distinct(id_list *l) {
+    qsort(l->ids, l->n, sizeof *l->ids, compare_ids);
+    size_t j = 0;
+    for (size_t i = 0; i < l->n; i++)
+        if (j == 0 || l->ids[j - 1] != l->ids[i]) l->ids[j++] = l->ids[i];
+    l->n = j;
+}
+
 /* Keeps the ids of a that are also in b. */
 static void intersect(id_list *a, id_list *b) {
     qsort(b->ids, b->n, sizeof *b->ids, compare_ids);
@@ -344,7 +357,7 @@ static int map_rowids(vg_hnsw_vtab *vt, const id_list *ids, const vg_hnsw_flat *
 #define FLAT_MAP_FROM 64
 
 /* Runs the search: exact or approximate, over the allowed rows or all. */
-static int run_search(hnsw_cursor *c, const float *q, const id_list *filter) {
+static int run_search(hnsw_cursor *c, const float *q, const id_list *filter, int k, int ef) {
     vg_hnsw_vtab *vt = table_of(c);
     const vg_hnsw_flat *flat = NULL;
     uint32_t *skip = NULL, *slots = NULL;
@@ -357,15 +370,15 @@ static int run_search(hnsw_cursor *c, const float *q, const id_list *filter) {
         c->n_hits = 0;
     } else if (rc == SQLITE_OK && c->exact && !flat && n_slots > 0) {
         /* no flat copy: the allowed rows one by one */
-        rc = vg_hnsw_engine_error(vt, vg_hnsw_search_exact(vt->view, NULL, NULL, 0, q, c->k, slots, n_slots, c->hits,
+        rc = vg_hnsw_engine_error(vt, vg_hnsw_search_exact(vt->view, NULL, NULL, 0, q, k, slots, n_slots, c->hits,
                                                            &c->n_hits));
     } else if (rc == SQLITE_OK && c->exact && !flat) {
-        rc = vg_hnsw_exact_scan(vt, q, c->k, NULL, 0, c->hits, &c->n_hits);
+        rc = vg_hnsw_exact_scan(vt, q, k, NULL, 0, c->hits, &c->n_hits);
     } else if (rc == SQLITE_OK && c->exact) {
-        rc = vg_hnsw_engine_error(vt, vg_hnsw_search_exact(vt->view, flat, skip, n_skip, q, c->k, slots, n_slots,
+        rc = vg_hnsw_engine_error(vt, vg_hnsw_search_exact(vt->view, flat, skip, n_skip, q, k, slots, n_slots,
                                                            c->hits, &c->n_hits));
     } else if (rc == SQLITE_OK) {
-        rc = vg_hnsw_engine_error(vt, vg_hnsw_search(vt->view, q, c->k, c->ef, slots, n_slots, c->hits, &c->n_hits));
+        rc = vg_hnsw_engine_error(vt, vg_hnsw_search(vt->view, q, k, ef, slots, n_slots, c->hits, &c->n_hits));
     }
     vg_hnsw_view_end(vt->view);
     vg_free(skip);
@@ -410,13 +423,27 @@ static int filter_knn(hnsw_cursor *c, int plan, sqlite3_value **argv) {
     if (rc == SQLITE_OK && rowid_arg) rc = parse_rowid_filter(vt, rowid_arg, plan & ROWID_IN, &rowids);
     if (rc == SQLITE_OK && allowed_arg && rowid_arg) intersect(&allowed, &rowids);
     if (rc == SQLITE_OK) rc = vg_hnsw_refresh(vt);
+    /* with rescore, the compact graph's best rescore * k are ranked by their originals */
+    int candidates = c->k, ef = c->ef;
+    if (vt->params.rescore && !c->exact) {
+        sqlite3_int64 want = (sqlite3_int64)vt->params.rescore * c->k;
+        candidates = want > VG_HNSW_MAX_K ? VG_HNSW_MAX_K : (int)want;
+        if (ef < candidates) ef = candidates;
+    }
     if (rc == SQLITE_OK) {
-        c->hits = sqlite3_malloc64((size_t)c->k * sizeof *c->hits);
+        c->hits = sqlite3_malloc64((size_t)candidates * sizeof *c->hits);
         if (!c->hits) rc = SQLITE_NOMEM;
     }
+    id_list *filter = allowed_arg ? &allowed : rowid_arg ? &rowids : NULL;
     /* an empty index (or one of tombstones only) has nothing to search */
-    if (rc == SQLITE_OK && vt->state.live > 0)
-        rc = run_search(c, q, allowed_arg ? &allowed : rowid_arg ? &rowids : NULL);
+    if (rc == SQLITE_OK && vt->state.live > 0 && vt->params.rescore && c->exact) {
+        if (filter) distinct(filter);
+        rc = vg_hnsw_exact_originals(vt, q, c->k, filter ? filter->ids : NULL, filter ? filter->n : 0, c->hits,
+                                     &c->n_hits);
+    } else if (rc == SQLITE_OK && vt->state.live > 0) {
+        rc = run_search(c, q, filter, candidates, ef);
+        if (rc == SQLITE_OK && vt->params.rescore) rc = vg_hnsw_rescore(vt, q, c->hits, &c->n_hits, c->k);
+    }
     sqlite3_free(q);
     sqlite3_free(allowed.ids);
     sqlite3_free(rowids.ids);
@@ -443,15 +470,22 @@ int vg_hnsw_filter(sqlite3_vtab_cursor *cur, int idx_num, const char *idx_str, i
         int rc = vg_hnsw_refresh(vt);
         if (rc == SQLITE_OK) rc = vg_hnsw_flush(vt);
         if (rc != SQLITE_OK) return rc;
-        char *sql = sqlite3_mprintf("SELECT r.id, substr(n.data, 13, ?1), r.slot, typeof(n.data), length(n.data) FROM \"%w\".\"%w_rowids\" r"
-                                    " LEFT JOIN \"%w\".\"%w_nodes\" n ON n.slot = r.slot %s",
-                                    vt->schema, vt->name, vt->schema, vt->name,
-                                    c->plan == PLAN_POINT ? "WHERE r.id = ?2" : "ORDER BY r.id");
+        /* with rescore, the originals too */
+        int rescore = vt->params.rescore != 0;
+        char *originals = rescore ? sqlite3_mprintf(" LEFT JOIN \"%w\".\"%w_vectors\" v ON v.id = r.id", vt->schema,
+                                                    vt->name)
+                                  : sqlite3_mprintf("%s", "");
+        char *sql = !originals ? NULL
+                    : sqlite3_mprintf("SELECT r.id, substr(n.data, 13, ?1), r.slot, typeof(n.data), length(n.data)%s"
+                                      " FROM \"%w\".\"%w_rowids\" r LEFT JOIN \"%w\".\"%w_nodes\" n ON n.slot = r.slot%s %s",
+                                      rescore ? ", v.vector" : "", vt->schema, vt->name, vt->schema, vt->name,
+                                      originals, c->plan == PLAN_POINT ? "WHERE r.id = ?2" : "ORDER BY r.id");
+        sqlite3_free(originals);
         if (!sql) return SQLITE_NOMEM;
         rc = sqlite3_prepare_v2(vt->db, sql, -1, &c->stmt, NULL);
         sqlite3_free(sql);
         if (rc != SQLITE_OK) return vg_hnsw_sql_error(vt, rc);
-        sqlite3_bind_int(c->stmt, 1, 4 * vt->params.dims);
+        sqlite3_bind_int64(c->stmt, 1, (sqlite3_int64)vt->layout.code_bytes);
         if (c->plan == PLAN_POINT) sqlite3_bind_value(c->stmt, 2, argv[0]);
         return step(c);
     }
@@ -472,18 +506,23 @@ int vg_hnsw_eof(sqlite3_vtab_cursor *cur) {
     return c->plan == PLAN_KNN ? c->pos >= c->n_hits : !c->stmt_row;
 }
 
-/* A KNN row's vector, as stored (the node BLOB's vector bytes). */
-static int result_vector(vg_hnsw_vtab *vt, uint32_t slot, sqlite3_context *ctx) {
+/* A KNN row's vector: its original with rescore, else as stored (the node BLOB's vector bytes). */
+static int result_vector(vg_hnsw_vtab *vt, const vg_hnsw_hit *hit, sqlite3_context *ctx) {
     sqlite3_stmt *s;
     int rc = vg_hnsw_flush(vt);
+    if (rc == SQLITE_OK && vt->params.rescore) return vg_hnsw_result_original(vt, hit->rowid, ctx);
     if (rc == SQLITE_OK) rc = vg_hnsw_statement(vt, VG_HNSW_SQL_VECTOR_READ, &s);
     if (rc != SQLITE_OK) return rc;
-    sqlite3_bind_int64(s, 1, slot);
-    sqlite3_bind_int(s, 2, 4 * vt->params.dims);
+    sqlite3_bind_int64(s, 1, hit->slot);
+    sqlite3_bind_int64(s, 2, (sqlite3_int64)vt->layout.code_bytes);
     rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) sqlite3_result_value(ctx, sqlite3_column_value(s, 0));
-    else sqlite3_result_null(ctx);
-    rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : vg_hnsw_sql_error(vt, rc);
+    if (rc == SQLITE_ROW && (size_t)sqlite3_column_bytes(s, 0) != vt->layout.code_bytes)
+        rc = vg_hnsw_error(vt, SQLITE_CORRUPT_VTAB, "%s is damaged: node in slot %lld: not a BLOB holding a vector",
+                           vt->name, (long long)hit->slot);
+    else if (rc == SQLITE_ROW) rc = vg_hnsw_result_stored(vt, sqlite3_column_blob(s, 0), ctx);
+    else if (rc == SQLITE_DONE) sqlite3_result_null(ctx);
+    else rc = vg_hnsw_sql_error(vt, rc);
+    if (rc == SQLITE_DONE) rc = SQLITE_OK;
     sqlite3_reset(s);
     return rc;
 }
@@ -491,12 +530,16 @@ static int result_vector(vg_hnsw_vtab *vt, uint32_t slot, sqlite3_context *ctx) 
 int vg_hnsw_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col) {
     hnsw_cursor *c = (hnsw_cursor *)cur;
     if (c->plan != PLAN_KNN) {
-        if (col == VG_HNSW_COL_VECTOR) sqlite3_result_value(ctx, sqlite3_column_value(c->stmt, 1));
-        return SQLITE_OK;
+        if (col != VG_HNSW_COL_VECTOR) return SQLITE_OK;
+        if (table_of(c)->params.rescore) {
+            sqlite3_result_value(ctx, sqlite3_column_value(c->stmt, 5));
+            return SQLITE_OK;
+        }
+        return vg_hnsw_result_stored(table_of(c), sqlite3_column_blob(c->stmt, 1), ctx);
     }
     switch (col) {
     case VG_HNSW_COL_VECTOR:
-        return result_vector(table_of(c), c->hits[c->pos].slot, ctx);
+        return result_vector(table_of(c), &c->hits[c->pos], ctx);
     case VG_HNSW_COL_DISTANCE:
         sqlite3_result_double(ctx, c->hits[c->pos].distance);
         break;

@@ -16,10 +16,10 @@ static inline const vg_hnsw_node *peek(const vg_hnsw_view *v, uint32_t slot) {
     return n && n->gen <= v->gen ? n : NULL;
 }
 
-uint32_t vg_hnsw_greedy(vg_hnsw_view *v, const float *q, float qn, uint32_t ep, int level) {
+uint32_t vg_hnsw_greedy(vg_hnsw_view *v, const vg_hnsw_probe *p, uint32_t ep, int level) {
     const vg_hnsw_node *at = vg_hnsw_get(v, ep);
     if (!at) return VG_HNSW_NO_SLOT;
-    double best = vg_hnsw_dist_query(v, q, qn, at);
+    double best = vg_hnsw_dist_node(v, p, at);
     for (int moved = 1; moved;) {
         moved = 0;
         const uint32_t *list = vg_hnsw_list_at(v, at, level);
@@ -29,7 +29,7 @@ uint32_t vg_hnsw_greedy(vg_hnsw_view *v, const float *q, float qn, uint32_t ep, 
         for (uint32_t i = 1; i <= list[0]; i++) {
             const vg_hnsw_node *n = vg_hnsw_get(v, list[i]);
             if (!n) return VG_HNSW_NO_SLOT;
-            double d = vg_hnsw_dist_query(v, q, qn, n);
+            double d = vg_hnsw_dist_node(v, p, n);
             if (d < best || (d == best && list[i] < next_slot)) {
                 best = d;
                 next = n;
@@ -54,7 +54,7 @@ static uint32_t fresh_neighbours(vg_hnsw_view *v, const uint32_t *list) {
         if (v->visited[s] == epoch) continue;
         v->visited[s] = epoch;
         const vg_hnsw_node *p = peek(v, s);
-        if (p) VG_HNSW_PREFETCH(vg_hnsw_vec(p));
+        if (p) VG_HNSW_PREFETCH(vg_hnsw_node_code(p));
         v->fresh[n++] = s;
     }
     return n;
@@ -64,14 +64,14 @@ static inline int may_return(const vg_hnsw_node *n, uint32_t slot, const unsigne
     return !(n->flags & (VG_HNSW_NODE_TOMBSTONE | VG_HNSW_NODE_FREED)) && slot != skip && (!allowed || allowed[slot]);
 }
 
-int vg_hnsw_search_layer(vg_hnsw_view *v, const float *q, float qn, uint32_t ep, int ef, int level,
+int vg_hnsw_search_layer(vg_hnsw_view *v, const vg_hnsw_probe *p, uint32_t ep, int ef, int level,
                          const unsigned char *allowed, uint32_t skip) {
     vg_hnsw_heap *cand = &v->cand, *res = &v->res;
     cand->count = res->count = 0;
     if (vg_hnsw_new_visit(v) != 0) return -1;
     const vg_hnsw_node *start = vg_hnsw_get(v, ep);
     if (!start) return -1;
-    double d = vg_hnsw_dist_query(v, q, qn, start);
+    double d = vg_hnsw_dist_node(v, p, start);
     v->visited[ep] = v->epoch;
     if (skip != VG_HNSW_NO_SLOT) v->visited[skip] = v->epoch;
     if (vg_hnsw_heap_push(cand, d, ep) != 0) goto nomem;
@@ -90,9 +90,9 @@ int vg_hnsw_search_layer(vg_hnsw_view *v, const float *q, float qn, uint32_t ep,
             if (i + 1 < n) {
                 /* the next vector's second cache line (its first was fetched with the list) */
                 const vg_hnsw_node *next = peek(v, v->fresh[i + 1]);
-                if (next && v->p.dims > 4) VG_HNSW_PREFETCH((const char *)vg_hnsw_vec(next) + 64);
+                if (next && v->L.code_bytes > 16) VG_HNSW_PREFETCH(vg_hnsw_node_code(next) + 64);
             }
-            double ds = vg_hnsw_dist_query(v, q, qn, sn);
+            double ds = vg_hnsw_dist_node(v, p, sn);
             if (res->count < (size_t)ef || ds < res->items[0].d) {
                 if (vg_hnsw_heap_push(cand, ds, s) != 0) goto nomem;
                 if (may_return(sn, s, allowed, skip)) {
@@ -118,13 +118,13 @@ static int top_level(vg_hnsw_view *v) {
     return v->max_level;
 }
 
-static int graph_search(vg_hnsw_view *v, const float *q, float qn, int ef, const unsigned char *allowed) {
+static int graph_search(vg_hnsw_view *v, const vg_hnsw_probe *p, int ef, const unsigned char *allowed) {
     int top = top_level(v);
     if (top < 0) return -1;
     uint32_t ep = v->entry;
-    for (int level = top; level > 0 && ep != VG_HNSW_NO_SLOT; level--) ep = vg_hnsw_greedy(v, q, qn, ep, level);
+    for (int level = top; level > 0 && ep != VG_HNSW_NO_SLOT; level--) ep = vg_hnsw_greedy(v, p, ep, level);
     if (ep == VG_HNSW_NO_SLOT) return -1;
-    return vg_hnsw_search_layer(v, q, qn, ep, ef, 0, allowed, VG_HNSW_NO_SLOT);
+    return vg_hnsw_search_layer(v, p, ep, ef, 0, allowed, VG_HNSW_NO_SLOT);
 }
 
 /* Whether brute force over n allowed nodes beats a filtered graph search with candidate list ef:
@@ -162,43 +162,41 @@ static int from_flat(const vg_hnsw_flat *flat, const uint32_t *skip, size_t n_sk
 }
 
 /* One slot of an exact search: its distance offered, from the flat copy or the node. */
-static int exact_one(vg_hnsw_view *v, const vg_hnsw_flat *flat, const uint32_t *skip, size_t n_skip, const float *q,
-                     float qn, int k, uint32_t slot) {
+static int exact_one(vg_hnsw_view *v, const vg_hnsw_flat *flat, const uint32_t *skip, size_t n_skip,
+                     const vg_hnsw_probe *p, int k, uint32_t slot) {
     if (from_flat(flat, skip, n_skip, slot)) {
         if (!flat->live[slot]) return 0;
-        const float *x = flat->vectors + (size_t)slot * (size_t)flat->dims;
-        return offer(&v->res, k, vg_hnsw_dist_vectors(&v->p, v->k, q, qn, x, flat->norm2[slot]), slot);
+        return offer(&v->res, k, vg_hnsw_flat_dist(v, flat, p, slot), slot);
     }
     const vg_hnsw_node *n = vg_hnsw_get(v, slot);
     if (!n) return -1;
     if (n->flags & (VG_HNSW_NODE_TOMBSTONE | VG_HNSW_NODE_FREED)) return 0;
-    return offer(&v->res, k, vg_hnsw_dist_query(v, q, qn, n), slot);
+    return offer(&v->res, k, vg_hnsw_dist_node(v, p, n), slot);
 }
 
 /* Every slot in order: runs of slots the flat copy answers for go through a tight loop. */
-static int exact_all(vg_hnsw_view *v, const vg_hnsw_flat *flat, const uint32_t *skip, size_t n_skip, const float *q,
-                     float qn, int k) {
+static int exact_all(vg_hnsw_view *v, const vg_hnsw_flat *flat, const uint32_t *skip, size_t n_skip,
+                     const vg_hnsw_probe *p, int k) {
     uint32_t n = v->n_slots, flat_n = flat ? (flat->n < n ? flat->n : n) : 0;
     size_t next_skip = 0;
     vg_hnsw_heap *res = &v->res;
-    size_t dims = flat ? (size_t)flat->dims : 0;
     for (uint32_t s = 0; s < flat_n;) {
         uint32_t end = next_skip < n_skip && skip[next_skip] < flat_n ? skip[next_skip] : flat_n;
         for (; s < end; s++) {
             if (!flat->live[s]) continue;
-            double d = vg_hnsw_dist_vectors(&v->p, v->k, q, qn, flat->vectors + (size_t)s * dims, flat->norm2[s]);
+            double d = vg_hnsw_flat_dist(v, flat, p, s);
             if (res->count < (size_t)k || d < res->items[0].d) {
                 if (offer(res, k, d, s) != 0) return -1;
             }
         }
         if (s < flat_n) {
-            if (exact_one(v, NULL, NULL, 0, q, qn, k, s) != 0) return -1;
+            if (exact_one(v, NULL, NULL, 0, p, k, s) != 0) return -1;
             s++;
             next_skip++;
         }
     }
     for (uint32_t s = flat_n; s < n; s++)
-        if (exact_one(v, NULL, NULL, 0, q, qn, k, s) != 0) return -1;
+        if (exact_one(v, NULL, NULL, 0, p, k, s) != 0) return -1;
     return 0;
 }
 
@@ -208,12 +206,13 @@ vg_hnsw_rc vg_hnsw_search_exact(vg_hnsw_view *v, const vg_hnsw_flat *flat, const
     *n_out = 0;
     v->res.count = 0;
     if (k <= 0) return VG_HNSW_OK;
-    float qn = vg_hnsw_norm2(v, q);
+    vg_hnsw_probe p;
+    vg_hnsw_probe_query(v, q, &p);
     int rc = 0;
     if (!slots) {
-        rc = exact_all(v, flat, skip, n_skip, q, qn, k);
+        rc = exact_all(v, flat, skip, n_skip, &p, k);
     } else {
-        for (size_t i = 0; rc == 0 && i < n_slots; i++) rc = exact_one(v, flat, skip, n_skip, q, qn, k, slots[i]);
+        for (size_t i = 0; rc == 0 && i < n_slots; i++) rc = exact_one(v, flat, skip, n_skip, &p, k, slots[i]);
     }
     if (rc != 0) return v->error != VG_HNSW_OK ? v->error : VG_HNSW_NOMEM;
     return emit(v, flat, skip, n_skip, k, out, n_out);
@@ -247,14 +246,15 @@ vg_hnsw_rc vg_hnsw_search(vg_hnsw_view *v, const float *q, int k, int ef, const 
     if (ef < k) ef = k;
     if (allowed && exact_is_cheaper(n_allowed, v->n_slots, ef))
         return vg_hnsw_search_exact(v, NULL, NULL, 0, q, k, allowed, n_allowed, out, n_out);
-    float qn = vg_hnsw_norm2(v, q);
+    vg_hnsw_probe p;
+    vg_hnsw_probe_query(v, q, &p);
     unsigned char *mask = NULL;
     if (allowed) {
         if (!(mask = vg_calloc(v->n_slots, 1))) return VG_HNSW_NOMEM;
         for (size_t i = 0; i < n_allowed; i++)
             if (allowed[i] < v->n_slots) mask[allowed[i]] = 1;
     }
-    int rc = graph_search(v, q, qn, ef, mask);
+    int rc = graph_search(v, &p, ef, mask);
     vg_free(mask);
     if (rc != 0) return v->error != VG_HNSW_OK ? v->error : VG_HNSW_NOMEM;
     return emit(v, NULL, NULL, 0, k, out, n_out);

@@ -43,10 +43,15 @@ static const char *const statement_sql[VG_HNSW_SQL_COUNT] = {
     [VG_HNSW_SQL_VECTOR_READ] = "SELECT substr(data, 13, ?2) FROM \"%w\".\"%w_nodes\" WHERE slot = ?1",
     [VG_HNSW_SQL_SCHEMA_VERSION] = "PRAGMA \"%w\".schema_version",
     [VG_HNSW_SQL_TEMP_SCHEMA_VERSION] = "PRAGMA temp.schema_version",
+    [VG_HNSW_SQL_ORIGINAL_READ] = "SELECT vector FROM \"%w\".\"%w_vectors\" WHERE id = ?1",
+    [VG_HNSW_SQL_ORIGINAL_WRITE] = "INSERT OR REPLACE INTO \"%w\".\"%w_vectors\"(id, vector) VALUES (?1, ?2)",
+    [VG_HNSW_SQL_ORIGINAL_DELETE] = "DELETE FROM \"%w\".\"%w_vectors\" WHERE id = ?1",
 };
 
-/* Every shadow table, and the one format 1 had besides (dropped and renamed with the others). */
-static const char *const shadow_suffix[] = {"config", "nodes", "rowids", "tombstones", "free", "changes", "edges"};
+/* Every shadow table (vectors only with rescore), and the one format 1 had besides (dropped and
+ * renamed with the others). */
+static const char *const shadow_suffix[] = {"config",  "nodes",   "rowids", "tombstones",
+                                            "free",    "changes", "vectors", "edges"};
 #define SHADOW_COUNT (sizeof shadow_suffix / sizeof shadow_suffix[0])
 
 int vg_hnsw_error(vg_hnsw_vtab *vt, int rc, const char *fmt, ...) {
@@ -106,22 +111,30 @@ void vg_hnsw_shadow_finalize(vg_hnsw_vtab *vt) {
     }
 }
 
-int vg_hnsw_shadow_create(sqlite3 *db, const char *schema, const char *name) {
+int vg_hnsw_shadow_create(sqlite3 *db, const char *schema, const char *name, const vg_hnsw_params *p) {
     sqlite3_int64 id;
     sqlite3_randomness((int)sizeof id, &id);
     char *sql = sqlite3_mprintf(
         "CREATE TABLE \"%w\".\"%w_config\"(key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
         "INSERT INTO \"%w\".\"%w_config\"(key, value) VALUES ('format', %d), ('id', %lld), ('generation', 0),"
-        " ('slots', 0), ('entry', NULL), ('live', 0), ('free', 0), ('cycle', 1), ('cursor', 0);"
+        " ('slots', 0), ('entry', NULL), ('live', 0), ('free', 0), ('cycle', 1), ('cursor', 0), ('storage', %d),"
+        " ('rescore', %d);"
         "CREATE TABLE \"%w\".\"%w_nodes\"(slot INTEGER PRIMARY KEY, data BLOB NOT NULL);"
         "CREATE TABLE \"%w\".\"%w_rowids\"(id INTEGER PRIMARY KEY, slot INTEGER NOT NULL);"
         "CREATE TABLE \"%w\".\"%w_tombstones\"(slot INTEGER PRIMARY KEY, cycle INTEGER NOT NULL);"
         "CREATE TABLE \"%w\".\"%w_free\"(slot INTEGER PRIMARY KEY);"
         "CREATE TABLE \"%w\".\"%w_changes\"(generation INTEGER PRIMARY KEY, slots BLOB, content BLOB);",
-        schema, name, schema, name, VG_HNSW_FORMAT, (long long)id, schema, name, schema, name, schema, name, schema,
-        name, schema, name);
+        schema, name, schema, name, VG_HNSW_FORMAT, (long long)id, (int)p->storage, p->rescore, schema, name, schema,
+        name, schema, name, schema, name, schema, name);
     if (!sql) return SQLITE_NOMEM;
     int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+    sqlite3_free(sql);
+    if (rc != SQLITE_OK || !p->rescore) return rc;
+    /* the float32 originals a search re-ranks by */
+    sql = sqlite3_mprintf("CREATE TABLE \"%w\".\"%w_vectors\"(id INTEGER PRIMARY KEY, vector BLOB NOT NULL)", schema,
+                          name);
+    if (!sql) return SQLITE_NOMEM;
+    rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
     sqlite3_free(sql);
     return rc;
 }
@@ -195,6 +208,7 @@ static const struct shadow_shape {
     {"tombstones", {{"slot", "INTEGER"}, {"cycle", "INTEGER"}, {NULL, NULL}}, 1},
     {"free", {{"slot", "INTEGER"}, {NULL, NULL}, {NULL, NULL}}, 1},
     {"changes", {{"generation", "INTEGER"}, {"slots", "BLOB"}, {"content", "BLOB"}}, 1},
+    {"vectors", {{"id", "INTEGER"}, {"vector", "BLOB"}, {NULL, NULL}}, 1}, /* with rescore only */
 };
 
 static int damaged_schema(vg_hnsw_vtab *vt, const char *suffix, const char *problem) {
@@ -248,7 +262,8 @@ static int check_triggers(vg_hnsw_vtab *vt) {
         char *sql = from ? sqlite3_mprintf("SELECT tbl_name FROM %s WHERE type = 'trigger' AND lower(tbl_name) IN "
                                            "(SELECT lower(?1 || '_' || value) FROM (SELECT 'config' AS value UNION ALL "
                                            "SELECT 'nodes' UNION ALL SELECT 'rowids' UNION ALL SELECT 'tombstones' "
-                                           "UNION ALL SELECT 'free' UNION ALL SELECT 'changes'))",
+                                           "UNION ALL SELECT 'free' UNION ALL SELECT 'changes' UNION ALL "
+                                           "SELECT 'vectors'))",
                                            from)
                          : NULL;
         sqlite3_free(from);
@@ -290,6 +305,7 @@ int vg_hnsw_shadow_check(vg_hnsw_vtab *vt) {
     int64_t versions = own << 32 | temp;
     if (versions == vt->checked_schema) return SQLITE_OK;
     for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+        if (!vt->params.rescore && strcmp(shapes[i].suffix, "vectors") == 0) continue;
         rc = check_shape(vt, &shapes[i]);
         if (rc != SQLITE_OK) return rc;
     }
@@ -304,10 +320,11 @@ static int damaged_config(vg_hnsw_vtab *vt, const char *key, const char *problem
 }
 
 int vg_hnsw_config_read(vg_hnsw_vtab *vt, vg_hnsw_state *st) {
-    enum { KEYS = 9 };
-    static const char *const keys[KEYS] = {"format", "id", "generation", "slots", "entry", "live", "free", "cycle", "cursor"};
-    int64_t *field[KEYS] = {&st->format, &st->id,   &st->generation, &st->slots, &st->entry,
-                            &st->live,   &st->free, &st->cycle,      &st->cursor};
+    enum { KEYS = 11 };
+    static const char *const keys[KEYS] = {"format", "id",    "generation", "slots",   "entry",  "live",
+                                           "free",   "cycle", "cursor",     "storage", "rescore"};
+    int64_t *field[KEYS] = {&st->format, &st->id,     &st->generation, &st->slots,   &st->entry,  &st->live,
+                            &st->free,   &st->cycle,  &st->cursor,     &st->storage, &st->rescore};
     int seen[KEYS] = {0};
     sqlite3_stmt *s;
     int rc = vg_hnsw_statement(vt, VG_HNSW_SQL_CONFIG_READ, &s);
@@ -344,6 +361,10 @@ int vg_hnsw_config_read(vg_hnsw_vtab *vt, vg_hnsw_state *st) {
     if (st->free < 0 || st->free > st->slots - st->live) return damaged_config(vt, "free", "is out of range");
     if (st->cycle < 1 || st->cycle >= ((int64_t)1 << 48)) return damaged_config(vt, "cycle", "is out of range");
     if (st->cursor < 0 || st->cursor > st->slots) return damaged_config(vt, "cursor", "is out of range");
+    if (st->storage != (int64_t)vt->params.storage)
+        return damaged_config(vt, "storage", "is not the storage the table was declared with");
+    if (st->rescore != vt->params.rescore)
+        return damaged_config(vt, "rescore", "is not the rescore the table was declared with");
     return SQLITE_OK;
 }
 

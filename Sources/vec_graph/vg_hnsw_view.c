@@ -19,7 +19,12 @@ vg_hnsw_view *vg_hnsw_view_new(const vg_hnsw_params *params, const vg_kernels *k
     v->max_level = -1;
     v->res.max = 1;
     v->fresh = vg_malloc((size_t)v->L.m0 * sizeof *v->fresh);
-    if (!v->fresh) {
+    v->probe_code = vg_malloc(v->L.code_bytes);
+    v->probe_f = params->storage == VG_ELEM_F16 ? vg_malloc(2 * (size_t)params->dims * sizeof(float)) : NULL;
+    if (!v->fresh || !v->probe_code || (params->storage == VG_ELEM_F16 && !v->probe_f)) {
+        vg_free(v->fresh);
+        vg_free(v->probe_code);
+        vg_free(v->probe_f);
         vg_free(v);
         return NULL;
     }
@@ -35,6 +40,8 @@ void vg_hnsw_view_free(vg_hnsw_view *v) {
     vg_free(v->dirty);
     vg_free(v->visited);
     vg_free(v->fresh);
+    vg_free(v->probe_code);
+    vg_free(v->probe_f);
     vg_hnsw_heap_free(&v->cand);
     vg_hnsw_heap_free(&v->res);
     vg_free(v);

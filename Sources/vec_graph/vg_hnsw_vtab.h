@@ -58,13 +58,17 @@ enum {
     VG_HNSW_SQL_VECTOR_READ,
     VG_HNSW_SQL_SCHEMA_VERSION,
     VG_HNSW_SQL_TEMP_SCHEMA_VERSION,
+    VG_HNSW_SQL_ORIGINAL_READ,
+    VG_HNSW_SQL_ORIGINAL_WRITE,
+    VG_HNSW_SQL_ORIGINAL_DELETE,
     VG_HNSW_SQL_COUNT
 };
 
 /* The committed state _config describes: slots = live rows + tombstones + freed slots; cycle and
- * cursor are where the purge of tombstones stands (vg_hnsw_write_functions.c). */
+ * cursor are where the purge of tombstones stands (vg_hnsw_write_functions.c); storage and rescore
+ * are the table's options, kept to be checked against its declaration. */
 typedef struct vg_hnsw_state {
-    int64_t format, id, generation, slots, entry, live, free, cycle, cursor;
+    int64_t format, id, generation, slots, entry, live, free, cycle, cursor, storage, rescore;
 } vg_hnsw_state;
 
 typedef struct vg_hnsw_vtab {
@@ -94,7 +98,7 @@ int vg_hnsw_error(vg_hnsw_vtab *vt, int rc, const char *fmt, ...);
 int vg_hnsw_engine_error(vg_hnsw_vtab *vt, vg_hnsw_rc rc);
 
 /* ---- shadow tables (vg_hnsw_shadow_functions.c) ---- */
-int vg_hnsw_shadow_create(sqlite3 *db, const char *schema, const char *name);
+int vg_hnsw_shadow_create(sqlite3 *db, const char *schema, const char *name, const vg_hnsw_params *p);
 int vg_hnsw_shadow_drop(vg_hnsw_vtab *vt);
 int vg_hnsw_shadow_rename(vg_hnsw_vtab *vt, const char *new_name);
 /* Finalizes the prepared statements (before a rename and on disconnect). */
@@ -136,6 +140,17 @@ int vg_hnsw_flush(vg_hnsw_vtab *vt);
 /* Reads a query or row vector (float32 BLOB or JSON text) into a sqlite3_malloc'd array of the
  * index's dimensions; what names the value in messages ("query vector", "vector"). */
 int vg_hnsw_read_vector(vg_hnsw_vtab *vt, sqlite3_value *value, const char *what, float **out);
+
+/* ---- compact storage (vg_hnsw_rescore_functions.c) ---- */
+/* Ranks the n_hits candidates by their float32 originals and keeps the best k. */
+int vg_hnsw_rescore(vg_hnsw_vtab *vt, const float *q, vg_hnsw_hit *hits, int *n_hits, int k);
+/* The exact k nearest by the float32 originals: of the distinct rowids ids, or of every row (ids NULL). */
+int vg_hnsw_exact_originals(vg_hnsw_vtab *vt, const float *q, int k, const int64_t *ids, size_t n_ids,
+                            vg_hnsw_hit *out, int *n_out);
+/* The vector column's value: rowid's original (with rescore), or the stored vector code
+ * (layout.code_bytes bytes) as a float32 or typed compact BLOB. */
+int vg_hnsw_result_original(vg_hnsw_vtab *vt, sqlite3_int64 rowid, sqlite3_context *ctx);
+int vg_hnsw_result_stored(vg_hnsw_vtab *vt, const void *code, sqlite3_context *ctx);
 
 /* ---- query planning and the cursor (vg_hnsw_query_functions.c) ---- */
 int vg_hnsw_best_index(sqlite3_vtab *tab, sqlite3_index_info *info);

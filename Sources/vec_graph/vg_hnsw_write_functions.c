@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "vg_hnsw_vtab.h"
+#include "vg_vector.h"
 
 /* The rowid of an INSERT or of an UPDATE's new row: an integer, not NULL. */
 static int read_rowid(vg_hnsw_vtab *vt, sqlite3_value *value, sqlite3_int64 *out) {
@@ -155,6 +156,7 @@ static int delete_row(vg_hnsw_vtab *vt, sqlite3_int64 rowid, uint32_t slot) {
     int rc = changed(vt, vg_hnsw_tombstone(vt->view, slot, (uint16_t)vt->state.cycle));
     vg_hnsw_view_end(vt->view);
     if (rc == SQLITE_OK) rc = run_slot(vt, VG_HNSW_SQL_ROWID_DELETE, rowid, 0, 0);
+    if (rc == SQLITE_OK && vt->params.rescore) rc = run_slot(vt, VG_HNSW_SQL_ORIGINAL_DELETE, rowid, 0, 0);
     if (rc == SQLITE_OK) rc = run_slot(vt, VG_HNSW_SQL_TOMB_ADD, slot, 1, vt->state.cycle);
     if (rc == SQLITE_OK) vt->state.live--;
     if (rc == SQLITE_OK) rc = purge_step(vt, VG_HNSW_CLEAN_PER_TOMBSTONE);
@@ -189,14 +191,62 @@ static int free_slot(vg_hnsw_vtab *vt, uint32_t *slot, int *reused) {
     return rc;
 }
 
-static int insert_row(vg_hnsw_vtab *vt, sqlite3_int64 rowid, const float *vec) {
+/* A new row's vector: as given (float32: the original rescore keeps) and as the index stores it. */
+typedef struct row_vector {
+    float *f;
+    unsigned char *code; /* f for f32 storage, else its own */
+} row_vector;
+
+static void row_vector_free(row_vector *rv) {
+    if (rv->code != (unsigned char *)rv->f) sqlite3_free(rv->code);
+    sqlite3_free(rv->f);
+}
+
+/* Encodes rv->f for the index's storage (a float16 out of range is an error, and for cosine so is a
+ * vector that float16 rounds to zero). */
+static int encode_vector(vg_hnsw_vtab *vt, row_vector *rv) {
+    vg_elem t = vt->params.storage;
+    rv->code = (unsigned char *)rv->f;
+    if (t == VG_ELEM_F32) return SQLITE_OK;
+    char err[VG_ERR_LEN];
+    if (!(rv->code = sqlite3_malloc64(vt->layout.code_bytes))) return SQLITE_NOMEM;
+    if (vg_compact_encode(t, rv->f, (size_t)vt->params.dims, rv->code, err) != 0)
+        return vg_hnsw_error(vt, SQLITE_ERROR, "%s: vector: %s", vt->name, err);
+    if (t == VG_ELEM_F16 && vt->params.metric == VG_HNSW_COSINE) {
+        int zero = 1;
+        for (size_t i = 0; i < vt->layout.code_bytes && zero; i += 2) zero = !(rv->code[i] | (rv->code[i + 1] & 0x7f));
+        if (zero)
+            return vg_hnsw_error(vt, SQLITE_ERROR, "%s: vector is a zero vector in float16, which has no direction "
+                                 "(metric cosine)", vt->name);
+    }
+    return SQLITE_OK;
+}
+
+/* With rescore, the float32 original of rowid. */
+static int write_original(vg_hnsw_vtab *vt, sqlite3_int64 rowid, const float *f) {
+    size_t bytes = 4 * (size_t)vt->params.dims;
+    unsigned char *blob = sqlite3_malloc64(bytes);
+    sqlite3_stmt *s;
+    int rc = blob ? vg_hnsw_statement(vt, VG_HNSW_SQL_ORIGINAL_WRITE, &s) : SQLITE_NOMEM;
+    if (rc == SQLITE_OK) {
+        vg_blob_encode(f, (size_t)vt->params.dims, blob);
+        sqlite3_bind_int64(s, 1, rowid);
+        sqlite3_bind_blob(s, 2, blob, (int)bytes, SQLITE_STATIC);
+        rc = vg_hnsw_run(vt, s);
+    }
+    sqlite3_free(blob);
+    return rc;
+}
+
+static int insert_row(vg_hnsw_vtab *vt, sqlite3_int64 rowid, const row_vector *rv) {
     uint32_t slot;
     int reused, rc = free_slot(vt, &slot, &reused);
     if (rc == SQLITE_OK) {
         vg_hnsw_view_begin(vt->view);
-        rc = changed(vt, vg_hnsw_insert(vt->view, slot, rowid, vec, vt->state.live == 0));
+        rc = changed(vt, vg_hnsw_insert(vt->view, slot, rowid, rv->code, vt->state.live == 0));
         vg_hnsw_view_end(vt->view);
     }
+    if (rc == SQLITE_OK && vt->params.rescore) rc = write_original(vt, rowid, rv->f);
     if (rc == SQLITE_OK && reused) {
         rc = run_slot(vt, VG_HNSW_SQL_FREE_DELETE, slot, 0, 0);
         if (rc == SQLITE_OK) vt->state.free--;
@@ -206,23 +256,27 @@ static int insert_row(vg_hnsw_vtab *vt, sqlite3_int64 rowid, const float *vec) {
     return rc;
 }
 
-/* Row old_id (in slot) becomes row new_id with vector vec: a new node, the old one a tombstone; with
- * the same vector, the node only takes the new rowid (if it differs). */
-static int replace_row(vg_hnsw_vtab *vt, sqlite3_int64 old_id, uint32_t slot, sqlite3_int64 new_id, const float *vec) {
+/* Row old_id (in slot) becomes row new_id with vector rv: a new node, the old one a tombstone; with
+ * the same stored vector, the node only takes the new rowid (if it differs), and rescore's original
+ * is written again (a compact vector may stand for several float32 ones). */
+static int replace_row(vg_hnsw_vtab *vt, sqlite3_int64 old_id, uint32_t slot, sqlite3_int64 new_id,
+                       const row_vector *rv) {
     vg_hnsw_view_begin(vt->view);
     const vg_hnsw_node *n = vg_hnsw_view_node(vt->view, slot);
-    int same = n && memcmp(vg_hnsw_node_vec(n), vec, (size_t)vt->params.dims * sizeof(float)) == 0;
+    int same = n && memcmp(vg_hnsw_node_code(n), rv->code, vt->layout.code_bytes) == 0;
     int rc = n ? SQLITE_OK : changed(vt, vg_hnsw_view_error(vt->view));
     if (rc == SQLITE_OK && same && new_id != old_id) rc = changed(vt, vg_hnsw_set_rowid(vt->view, slot, new_id));
     vg_hnsw_view_end(vt->view);
     if (rc != SQLITE_OK) return rc;
     if (same) {
-        if (new_id == old_id) return SQLITE_OK;
+        if (vt->params.rescore && new_id != old_id) rc = run_slot(vt, VG_HNSW_SQL_ORIGINAL_DELETE, old_id, 0, 0);
+        if (rc == SQLITE_OK && vt->params.rescore) rc = write_original(vt, new_id, rv->f);
+        if (rc != SQLITE_OK || new_id == old_id) return rc;
         rc = run_slot(vt, VG_HNSW_SQL_ROWID_DELETE, old_id, 0, 0);
         return rc == SQLITE_OK ? run_slot(vt, VG_HNSW_SQL_ROWID_WRITE, new_id, 1, slot) : rc;
     }
     rc = delete_row(vt, old_id, slot);
-    return rc == SQLITE_OK ? insert_row(vt, new_id, vec) : rc;
+    return rc == SQLITE_OK ? insert_row(vt, new_id, rv) : rc;
 }
 
 /* What to do with a new row whose rowid exists: SQLITE_OK to go on (replacing), SQLITE_DONE to keep
@@ -275,14 +329,15 @@ int vg_hnsw_update(sqlite3_vtab *tab, int argc, sqlite3_value **argv, sqlite3_in
     if (is_insert && sqlite3_value_type(argv[2 + VG_HNSW_COL_COMMAND]) != SQLITE_NULL)
         return command(vt, argv[2 + VG_HNSW_COL_COMMAND]);
     sqlite3_int64 old_id = is_insert ? 0 : sqlite3_value_int64(argv[0]), new_id = old_id;
-    float *v = NULL;
+    row_vector v = {NULL, NULL};
     int rc = SQLITE_OK;
     if (!is_delete) {
         rc = read_rowid(vt, argv[1], &new_id);
         for (int col = VG_HNSW_COL_DISTANCE; rc == SQLITE_OK && is_insert && col < VG_HNSW_COL_COMMAND; col++)
             if (sqlite3_value_type(argv[2 + col]) != SQLITE_NULL)
                 rc = vg_hnsw_error(vt, SQLITE_ERROR, "%s: only rowid and vector can be inserted", vt->name);
-        if (rc == SQLITE_OK) rc = vg_hnsw_read_vector(vt, argv[2 + VG_HNSW_COL_VECTOR], "vector", &v);
+        if (rc == SQLITE_OK) rc = vg_hnsw_read_vector(vt, argv[2 + VG_HNSW_COL_VECTOR], "vector", &v.f);
+        if (rc == SQLITE_OK) rc = encode_vector(vt, &v);
     }
     /* every check before the first change, as SQLITE_VTAB_CONSTRAINT_SUPPORT promises SQLite */
     if (rc == SQLITE_OK) rc = vg_hnsw_refresh(vt);
@@ -294,16 +349,16 @@ int vg_hnsw_update(sqlite3_vtab *tab, int argc, sqlite3_value **argv, sqlite3_in
     if (rc == SQLITE_OK && new_slot != VG_HNSW_NO_SLOT) {
         /* the new rowid exists and OR REPLACE puts the vector there (an UPDATE drops its old row) */
         if (!is_insert && old_slot != VG_HNSW_NO_SLOT) rc = delete_row(vt, old_id, old_slot);
-        if (rc == SQLITE_OK) rc = replace_row(vt, new_id, new_slot, new_id, v);
+        if (rc == SQLITE_OK) rc = replace_row(vt, new_id, new_slot, new_id, &v);
     } else if (rc == SQLITE_OK && is_delete) {
         if (old_slot != VG_HNSW_NO_SLOT) rc = delete_row(vt, old_id, old_slot);
     } else if (rc == SQLITE_OK && (is_insert || old_slot == VG_HNSW_NO_SLOT)) {
-        rc = insert_row(vt, new_id, v);
+        rc = insert_row(vt, new_id, &v);
     } else if (rc == SQLITE_OK) {
-        rc = replace_row(vt, old_id, old_slot, new_id, v);
+        rc = replace_row(vt, old_id, old_slot, new_id, &v);
     }
     if (rc == SQLITE_DONE) rc = SQLITE_OK; /* OR IGNORE kept the old row */
     if (rc == SQLITE_OK && is_insert) *rowid = new_id;
-    sqlite3_free(v);
+    row_vector_free(&v);
     return rc;
 }

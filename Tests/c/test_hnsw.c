@@ -9,6 +9,7 @@
 
 #include "hnsw_disk.h"
 #include "vg_alloc.h"
+#include "vg_compact.h"
 #include "vg_hnsw_graph.h"
 #include "vg_hnsw_heap.h"
 #include "vg_hnsw_map.h"
@@ -72,7 +73,7 @@ static void test_heap(void) {
 }
 
 static void test_levels(void) {
-    vg_hnsw_params p = {4, VG_HNSW_L2, 16, 100, 7, 16};
+    vg_hnsw_params p = {4, VG_HNSW_L2, 16, 100, 7, 16, VG_ELEM_F32, 0};
     int counts[VG_HNSW_MAX_LEVEL + 1] = {0}, same = 1;
     for (int64_t r = 0; r < 100000; r++) {
         int l = vg_hnsw_level_for(&p, r);
@@ -159,9 +160,12 @@ typedef struct index {
     int live;
 } index;
 
+/* How the indexes the tests open store their vectors (the tests of compact storage change it). */
+static vg_elem storage_under_test = VG_ELEM_F32;
+
 static void index_open(index *ix, const dataset *d, vg_hnsw_metric metric, int m, int efc, size_t budget) {
     memset(ix, 0, sizeof *ix);
-    ix->p = (vg_hnsw_params){d->dims, metric, m, efc, 42, 16};
+    ix->p = (vg_hnsw_params){d->dims, metric, m, efc, 42, 16, storage_under_test, 0};
     ix->d = disk_new(&ix->p, vg_kernels_best());
     ix->store = vg_hnsw_store_new(&ix->p, 0, budget);
     disk_conn_open(&ix->w, ix->d, ix->store, &ix->p, vg_kernels_best());
@@ -188,7 +192,14 @@ static void index_close(index *ix) {
 static int index_insert(index *ix, const dataset *d, int i) {
     vg_hnsw_view *v = ix->w.v;
     uint32_t slot = ix->n_free ? ix->free[ix->n_free - 1] : vg_hnsw_view_slots(v);
-    if (vg_hnsw_insert(v, slot, 1000 + i, vec_of(d, i), ix->live == 0) != VG_HNSW_OK) return -1;
+    unsigned char code[1024];
+    const void *stored = vec_of(d, i);
+    if (ix->p.storage != VG_ELEM_F32) {
+        char err[VG_ERR_LEN];
+        if (vg_compact_encode(ix->p.storage, vec_of(d, i), (size_t)d->dims, code, err) != 0) return -1;
+        stored = code;
+    }
+    if (vg_hnsw_insert(v, slot, 1000 + i, stored, ix->live == 0) != VG_HNSW_OK) return -1;
     if (ix->n_free) ix->n_free--;
     ix->slot_of[i] = slot;
     ix->row_of[slot] = i;
@@ -269,12 +280,50 @@ static int index_optimize(index *ix) {
 }
 
 /* The exact k nearest of q among the live rows (and allowed ones), by brute force. */
+/* The distance compact storage should give, in double from the decoded vectors: float16 against the
+ * float32 query; int8 between both vectors quantized; bit the Hamming distance of both signs. */
+static double compact_oracle(const vg_hnsw_params *p, const float *q, const float *x) {
+    size_t n = (size_t)p->dims;
+    unsigned char cq[1024], cx[1024];
+    float dq[256], dx[256];
+    char err[VG_ERR_LEN];
+    vg_compact_encode(p->storage, x, n, cx, err);
+    if (p->storage == VG_ELEM_BIT) {
+        vg_compact_encode(p->storage, q, n, cq, err);
+        int bits = 0;
+        for (size_t i = 0; i < (n + 7) / 8; i++)
+            for (unsigned b = cq[i] ^ cx[i]; b; b >>= 1) bits += (int)(b & 1u);
+        return bits;
+    }
+    vg_compact_decode(p->storage, cx, n, dx);
+    if (p->storage == VG_ELEM_I8) {
+        vg_compact_encode(p->storage, q, n, cq, err);
+        vg_compact_decode(p->storage, cq, n, dq);
+    } else {
+        memcpy(dq, q, n * sizeof *q);
+    }
+    double l2 = 0, dot = 0, qq = 0, xx = 0;
+    for (size_t i = 0; i < n; i++) {
+        l2 += ((double)dq[i] - dx[i]) * ((double)dq[i] - dx[i]);
+        dot += (double)dq[i] * dx[i];
+        qq += (double)dq[i] * dq[i];
+        xx += (double)dx[i] * dx[i];
+    }
+    if (p->metric == VG_HNSW_L2) return l2;
+    if (p->metric == VG_HNSW_IP) return -dot;
+    if (qq * xx <= 0) return 1.0;
+    double c = 1.0 - dot / sqrt(qq * xx);
+    return c < 0 ? 0 : c > 2 ? 2 : c;
+}
+
 static int brute_force(const index *ix, const dataset *d, const float *q, int k, const unsigned char *allowed,
                        vg_hnsw_hit *out) {
     int n = 0;
     for (int i = 0; i < d->n; i++) {
         if (ix->slot_of[i] == VG_HNSW_NO_SLOT || (allowed && !allowed[i])) continue;
-        vg_hnsw_hit h = {1000 + i, vg_hnsw_distance(&ix->p, vg_kernels_best(), q, vec_of(d, i)), ix->slot_of[i]};
+        double dist = ix->p.storage == VG_ELEM_F32 ? vg_hnsw_distance(&ix->p, vg_kernels_best(), q, vec_of(d, i))
+                                                   : compact_oracle(&ix->p, q, vec_of(d, i));
+        vg_hnsw_hit h = {1000 + i, dist, ix->slot_of[i]};
         int j;
         if (n < k) j = n++;
         else if (h.distance < out[k - 1].distance) j = k - 1;
@@ -288,10 +337,13 @@ static int brute_force(const index *ix, const dataset *d, const float *q, int k,
     return n;
 }
 
-/* How many of the hits match brute force's distances (so ties count as matches). */
+/* How many of the hits match brute force's distances (so ties count as matches); compact storage's
+ * float kernels against the double oracle within a relative 1e-4. */
 static int matches(const vg_hnsw_hit *got, int n_got, const vg_hnsw_hit *want, int n_want) {
     int same = 0;
-    for (int i = 0; i < n_got && i < n_want; i++) same += fabs(got[i].distance - want[i].distance) <= 1e-6;
+    double rel = storage_under_test == VG_ELEM_F32 ? 0 : 1e-4;
+    for (int i = 0; i < n_got && i < n_want; i++)
+        same += fabs(got[i].distance - want[i].distance) <= 1e-6 + rel * fabs(want[i].distance);
     return same;
 }
 
@@ -358,11 +410,11 @@ static int graph_sound(disk_conn *c, const index *ix, int tomb_links_allowed) {
 }
 
 static void test_codec(void) {
-    vg_hnsw_params p = {3, VG_HNSW_L2, 2, 10, 1, 16};
+    vg_hnsw_params p = {3, VG_HNSW_L2, 2, 10, 1, 16, VG_ELEM_F32, 0};
     vg_hnsw_layout L;
     vg_hnsw_layout_init(&L, &p);
     vg_hnsw_node *n = vg_hnsw_node_new(&L, 1, 5);
-    float *v = vg_hnsw_node_vec(n);
+    float *v = (float *)(void *)vg_hnsw_node_code(n);
     v[0] = 1.5f, v[1] = -2.0f, v[2] = 0.25f;
     n->rowid = -42;
     n->flags = VG_HNSW_NODE_TOMBSTONE;
@@ -379,7 +431,7 @@ static void test_codec(void) {
     CHECK(vg_hnsw_blob_parse(&L, blob, len, 5, 8, &b, err) == VG_HNSW_OK, "%s", err);
     CHECK(vg_hnsw_node_from_blob(&L, &b, 5, 0, vg_kernels_best(), &back, err) == VG_HNSW_OK, "%s", err);
     CHECK(back && back->rowid == -42 && back->level == 1 && back->flags == VG_HNSW_NODE_TOMBSTONE &&
-              memcmp(vg_hnsw_node_vec(back), v, 12) == 0 && memcmp(vg_hnsw_node_list(&L, back, 0), l0, 16) == 0 &&
+              memcmp((float *)(void *)vg_hnsw_node_code(back), v, 12) == 0 && memcmp(vg_hnsw_node_list(&L, back, 0), l0, 16) == 0 &&
               memcmp(vg_hnsw_node_list(&L, back, 1), l1, 8) == 0,
           "a node round-trips through its BLOB");
     vg_hnsw_node_free(back);
@@ -438,7 +490,8 @@ static void test_exact(vg_hnsw_metric metric) {
         int nw = brute_force(&ix, &d, q, 10, NULL, want);
         exact &= n == 10 && matches(got, n, want, nw) == 10;
     }
-    CHECK(exact, "metric %d: ef_search >= n gives the exact top 10", (int)metric);
+    CHECK(exact, "metric %d, storage %s: ef_search >= n gives the exact top 10", (int)metric,
+          vg_elem_name(storage_under_test));
     disk_conn_close(&r);
     index_close(&ix);
     free(d.v);
@@ -670,7 +723,7 @@ static void test_flat(void) {
     vg_hnsw_flat *f = vg_hnsw_flat_new(&ix.p, vg_hnsw_view_slots(r.v), vg_hnsw_view_generation(r.v));
     for (uint32_t s = 0; s < vg_hnsw_view_slots(r.v); s++) {
         const vg_hnsw_node *n = vg_hnsw_view_node(r.v, s);
-        vg_hnsw_flat_set(f, vg_kernels_best(), s, n->rowid, !(n->flags & VG_HNSW_NODE_TOMBSTONE), vg_hnsw_node_vec(n));
+        vg_hnsw_flat_set(f, s, n);
     }
     CHECK(vg_hnsw_flat_finish(f) == VG_HNSW_OK && vg_hnsw_store_put_flat(ix.store, f), "flat copy taken");
     CHECK(vg_hnsw_flat_find(f, 1000 + 17) == ix.slot_of[17] && vg_hnsw_flat_find(f, 5) == VG_HNSW_NO_SLOT,
@@ -754,4 +807,13 @@ void test_hnsw(void) {
     test_filter();
     test_flat();
     test_oom();
+    /* compact storage (last: the tests above keep their random streams): the graph over float16, int8
+     * and bit vectors, against the oracle of each */
+    for (vg_elem t = VG_ELEM_F16; t <= VG_ELEM_BIT; t++) {
+        storage_under_test = t;
+        test_exact(VG_HNSW_L2);
+        if (t != VG_ELEM_BIT) test_exact(VG_HNSW_COSINE);
+        if (t != VG_ELEM_BIT) test_exact(VG_HNSW_IP);
+    }
+    storage_under_test = VG_ELEM_F32;
 }

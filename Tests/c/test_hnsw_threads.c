@@ -47,7 +47,7 @@ static int snapshot_rows(vg_hnsw_view *v, rows *out) {
         if (!n) return -1;
         if (n->flags & VG_HNSW_NODE_TOMBSTONE) continue;
         out->rowid[out->n] = n->rowid;
-        memcpy(out->v[out->n++], vg_hnsw_node_vec(n), sizeof out->v[0]);
+        memcpy(out->v[out->n++], (float *)(void *)vg_hnsw_node_code(n), sizeof out->v[0]);
     }
     return 0;
 }
@@ -117,7 +117,7 @@ void test_hnsw_threads(void) {
     shared sh;
     memset(&sh, 0, sizeof sh);
     pthread_mutex_init(&sh.mu, NULL);
-    sh.p = (vg_hnsw_params){DIMS, VG_HNSW_L2, 6, 40, 7, 16};
+    sh.p = (vg_hnsw_params){DIMS, VG_HNSW_L2, 6, 40, 7, 16, VG_ELEM_F32, 0};
     sh.d = disk_new(&sh.p, vg_kernels_best());
     sh.store = vg_hnsw_store_new(&sh.p, 0, 96 * 1024); /* small: readers evict while others read */
     disk_conn w;
