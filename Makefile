@@ -38,7 +38,7 @@ ASAN_FLAGS := $(shell grep -v '^\#' sanitizers/asan.cflags)
 
 LOADABLE := build/vec_graph.$(EXT)
 
-.PHONY: all test test-c test-c-asan test-c-tsan test-hnsw-threads test-hnsw-threads-tsan test-swift matrix provision deps venv fixtures bench bench-hnsw bench-graph bench-node2vec bench-regress bench-regress-accept test-bench-regress npm wheel dist release-dry-run test-cross lint-workflows fuzz clean
+.PHONY: all test test-c test-c-asan test-c-tsan test-hnsw-threads test-hnsw-threads-tsan test-swift matrix provision deps venv fixtures bench bench-hnsw bench-graph bench-node2vec bench-regress bench-regress-accept test-bench-regress npm wheel dist release-dry-run test-cross lint-workflows fuzz fuzz-targets clean
 
 all: $(LOADABLE)
 
@@ -111,6 +111,25 @@ test-hnsw-threads: build/tests/hnsw_threads
 	./build/tests/hnsw_threads build/tests/hnsw_threads.db 3
 test-hnsw-threads-tsan: build/tests/hnsw_threads_tsan
 	TSAN_OPTIONS=halt_on_error=1 ./build/tests/hnsw_threads_tsan build/tests/hnsw_threads_tsan.db 5
+
+# libFuzzer targets (Tests/fuzz/fuzz_*.c, run by Tests/fuzz/run.sh): the extension and SQLite's
+# amalgamation linked statically, all of it under ASan+UBSan; the extension and the targets carry
+# libFuzzer's coverage, SQLite only the sanitizers (-O1 without debug info: built once, ~45 s CPU).
+FUZZ_TARGETS := hnsw_ops hnsw_shadow graph node2vec
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_EXT_OBJS := $(patsubst Sources/vec_graph/%.c,build/fuzz/obj/%.o,$(EXT_SOURCES))
+build/fuzz/obj/sqlite3.o: $(AMALGAMATION)/sqlite3.c
+	@mkdir -p build/fuzz/obj
+	$(SANITIZE_CC) -O1 -g0 $(FUZZ_SAN) -fno-sanitize=function -c -o $@ $<
+build/fuzz/obj/%.o: Sources/vec_graph/%.c $(EXT_HEADERS) VERSION $(AMALGAMATION)/sqlite3.c
+	@mkdir -p build/fuzz/obj
+	$(SANITIZE_CC) -std=c11 $(WARNINGS) -g -O1 $(FUZZ_SAN) -fsanitize=fuzzer-no-link -I$(AMALGAMATION) \
+	  -ISources/vec_graph/include -DVEC_GRAPH_VERSION='"$(VERSION)"' -c -o $@ $<
+FUZZ_BINS := $(addprefix build/fuzz/fuzz_,$(FUZZ_TARGETS))
+$(FUZZ_BINS): build/fuzz/fuzz_%: Tests/fuzz/fuzz_%.c Tests/fuzz/fuzz_common.c Tests/fuzz/fuzz_common.h $(FUZZ_EXT_OBJS) build/fuzz/obj/sqlite3.o
+	$(SANITIZE_CC) -std=c11 $(WARNINGS) -g -O1 $(FUZZ_SAN) -fsanitize=fuzzer -fuse-ld=lld -I$(AMALGAMATION) -ISources/vec_graph/include \
+	  -ISources/vec_graph -o $@ $< Tests/fuzz/fuzz_common.c $(FUZZ_EXT_OBJS) build/fuzz/obj/sqlite3.o -lm -lpthread -ldl
+fuzz-targets: $(FUZZ_BINS)
 
 test-swift: $(LOADABLE)
 	swift test
