@@ -204,6 +204,16 @@ def rescored(rng, storage, dims, rescore, k, records):
                    f"has no original of {dims} float32 values\nINSERT INTO {table}({table}) VALUES ('integrity-check')")
     records.append(f"statement error hnsw_index: {table} is damaged: {table}_vectors: the original of rowid 40 is "
                    f"not {dims} float32 values\nSELECT vector FROM {table} WHERE rowid = 40")
+    q = vec_json(data[39])
+    records.append(f"statement error hnsw_index: {table} is damaged: {table}_vectors has no original for rowid 40\n"
+                   f"SELECT rowid FROM {table} WHERE vector MATCH '{q}' AND k = 1 AND exact = 1 AND allowed = 40")
+    records.append(f"statement error hnsw_index: {table} is damaged: {table}_vectors has no original for rowid 40\n"
+                   f"SELECT rowid FROM {table} WHERE vector MATCH '{q}' AND k = 1 AND ef_search = {ROWS}")
+    # an original of another type or length: read through the statement, which names the damage
+    records.append(f"statement ok\nINSERT INTO {table}_vectors(id, vector) VALUES (40, 'text')")
+    records.append(f"statement error hnsw_index: {table} is damaged: {table}_vectors: the original of rowid 40 is "
+                   f"not {dims} float32 values\n"
+                   f"SELECT rowid FROM {table} WHERE vector MATCH '{q}' AND k = 1 AND ef_search = {ROWS}")
 
 
 def main():

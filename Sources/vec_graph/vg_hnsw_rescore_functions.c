@@ -38,17 +38,51 @@ static int missing(vg_hnsw_vtab *vt, sqlite3_int64 rowid) {
                          vt->name, (long long)rowid);
 }
 
+/* Reads originals one after another through one incremental-BLOB handle (sqlite3_blob_reopen moves
+ * it to the next row without running a statement): the per-candidate cost of a rescore. */
+typedef struct original_reader {
+    vg_hnsw_vtab *vt;
+    char *table;        /* {name}_vectors */
+    sqlite3_blob *blob; /* NULL until the first row, and again after a failed move */
+    float *scratch;     /* dims floats: the original read */
+} original_reader;
+
+static int reader_open(original_reader *r, vg_hnsw_vtab *vt) {
+    memset(r, 0, sizeof *r);
+    r->vt = vt;
+    r->table = sqlite3_mprintf("%s_vectors", vt->name);
+    r->scratch = vg_malloc(4 * (size_t)vt->params.dims);
+    return r->table && r->scratch ? SQLITE_OK : SQLITE_NOMEM;
+}
+
+static void reader_close(original_reader *r) {
+    if (r->blob) sqlite3_blob_close(r->blob);
+    sqlite3_free(r->table);
+    vg_free(r->scratch);
+}
+
 /* The distance from q to rowid's original into *d; SQLITE_NOTFOUND when the index keeps none. */
-static int original_distance(vg_hnsw_vtab *vt, const float *q, float *scratch, sqlite3_int64 rowid, double *d) {
-    sqlite3_stmt *s = NULL;
-    const float *v;
-    int rc = original_read(vt, rowid, &s, &v);
-    if (rc == SQLITE_OK) {
-        memcpy(scratch, v, 4 * (size_t)vt->params.dims); /* the BLOB need not be aligned */
-        *d = vg_hnsw_distance(&vt->params, vt->kernels, q, scratch);
+static int original_distance(original_reader *r, const float *q, sqlite3_int64 rowid, double *d) {
+    vg_hnsw_vtab *vt = r->vt;
+    int bytes = 4 * vt->params.dims;
+    int rc = r->blob ? sqlite3_blob_reopen(r->blob, rowid)
+                     : sqlite3_blob_open(vt->db, vt->schema, r->table, "vector", rowid, 0, &r->blob);
+    if (rc == SQLITE_OK && sqlite3_blob_bytes(r->blob) == bytes) rc = sqlite3_blob_read(r->blob, r->scratch, bytes, 0);
+    else if (rc == SQLITE_OK) rc = SQLITE_ERROR;
+    if (rc != SQLITE_OK) {
+        /* no such row, not a BLOB of the right length, or a real failure: the statement tells which */
+        if (r->blob) sqlite3_blob_close(r->blob);
+        r->blob = NULL;
+        if (rc == SQLITE_NOMEM) return rc;
+        sqlite3_stmt *s = NULL;
+        const float *v;
+        rc = original_read(vt, rowid, &s, &v);
+        if (rc == SQLITE_OK) memcpy(r->scratch, v, (size_t)bytes);
+        if (s) sqlite3_reset(s);
+        if (rc != SQLITE_OK) return rc;
     }
-    if (s) sqlite3_reset(s);
-    return rc;
+    *d = vg_hnsw_distance(&vt->params, vt->kernels, q, r->scratch);
+    return SQLITE_OK;
 }
 
 static int hit_order(const void *a, const void *b) {
@@ -70,14 +104,13 @@ static void keep_best(vg_hnsw_hit *hits, int *n, int k, sqlite3_int64 rowid, dou
 }
 
 int vg_hnsw_rescore(vg_hnsw_vtab *vt, const float *q, vg_hnsw_hit *hits, int *n_hits, int k) {
-    float *scratch = vg_malloc(4 * (size_t)vt->params.dims);
-    if (!scratch) return SQLITE_NOMEM;
-    int rc = SQLITE_OK;
+    original_reader r;
+    int rc = reader_open(&r, vt);
     for (int i = 0; rc == SQLITE_OK && i < *n_hits; i++) {
-        rc = original_distance(vt, q, scratch, hits[i].rowid, &hits[i].distance);
+        rc = original_distance(&r, q, hits[i].rowid, &hits[i].distance);
         if (rc == SQLITE_NOTFOUND) rc = missing(vt, hits[i].rowid);
     }
-    vg_free(scratch);
+    reader_close(&r);
     if (rc != SQLITE_OK) return rc;
     qsort(hits, (size_t)*n_hits, sizeof *hits, hit_order);
     if (*n_hits > k) *n_hits = k;
@@ -86,19 +119,22 @@ int vg_hnsw_rescore(vg_hnsw_vtab *vt, const float *q, vg_hnsw_hit *hits, int *n_
 
 int vg_hnsw_exact_originals(vg_hnsw_vtab *vt, const float *q, int k, const int64_t *ids, size_t n_ids,
                             vg_hnsw_hit *out, int *n_out) {
-    float *scratch = vg_malloc(4 * (size_t)vt->params.dims);
-    if (!scratch) return SQLITE_NOMEM;
-    int rc = SQLITE_OK;
+    original_reader r;
+    int rc = reader_open(&r, vt);
     *n_out = 0;
-    if (ids) {
+    if (rc == SQLITE_OK && ids) {
         /* ids are distinct (the caller's filter, sorted and deduplicated) */
         for (size_t i = 0; rc == SQLITE_OK && i < n_ids; i++) {
             double d;
-            rc = original_distance(vt, q, scratch, ids[i], &d);
+            rc = original_distance(&r, q, ids[i], &d);
             if (rc == SQLITE_OK) keep_best(out, n_out, k, ids[i], d);
-            else if (rc == SQLITE_NOTFOUND) rc = SQLITE_OK;
+            if (rc != SQLITE_NOTFOUND) continue;
+            /* a rowid the index does not hold, or a live row without its original: damage */
+            uint32_t slot;
+            rc = vg_hnsw_rowid_slot(vt, ids[i], &slot);
+            if (rc == SQLITE_OK && slot != VG_HNSW_NO_SLOT) rc = missing(vt, ids[i]);
         }
-    } else {
+    } else if (rc == SQLITE_OK) {
         sqlite3_stmt *s = NULL;
         rc = vg_hnsw_prepare(vt, "SELECT id, vector FROM \"%w\".\"%w_vectors\"", &s);
         while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -106,14 +142,14 @@ int vg_hnsw_exact_originals(vg_hnsw_vtab *vt, const float *q, int k, const int64
             sqlite3_int64 rowid = sqlite3_column_int64(s, 0);
             rc = original_of(vt, s, 1, rowid, &v);
             if (rc != SQLITE_OK) break;
-            memcpy(scratch, v, 4 * (size_t)vt->params.dims);
-            keep_best(out, n_out, k, rowid, vg_hnsw_distance(&vt->params, vt->kernels, q, scratch));
+            memcpy(r.scratch, v, 4 * (size_t)vt->params.dims); /* the BLOB need not be aligned */
+            keep_best(out, n_out, k, rowid, vg_hnsw_distance(&vt->params, vt->kernels, q, r.scratch));
         }
         if (rc == SQLITE_DONE) rc = SQLITE_OK;
         else if (rc != SQLITE_OK && rc != SQLITE_CORRUPT_VTAB && rc != SQLITE_NOMEM) rc = vg_hnsw_sql_error(vt, rc);
         sqlite3_finalize(s);
     }
-    vg_free(scratch);
+    reader_close(&r);
     return rc;
 }
 
