@@ -167,7 +167,7 @@ REGRESS_SQL := $(wildcard bench/regress/*.c bench/regress/*.h)
 $(REGRESS)/sqlite/libsqlite3.so: $(AMALGAMATION)/sqlite3.c
 	@mkdir -p $(@D)
 	$(REGRESS_CC) -O1 -fPIC -shared -DSQLITE_ENABLE_JSON1 -DSQLITE_THREADSAFE=1 -o $@ $< -ldl -lpthread -lm
-$(REGRESS)/driver/vg_driver: Sources/compat-driver/vg_driver.c $(REGRESS)/sqlite/libsqlite3.so
+$(REGRESS)/driver/vg_driver: Sources/compat-driver/vg_driver.c Sources/compat-driver/vg_driver.h $(REGRESS)/sqlite/libsqlite3.so
 	@mkdir -p $(@D)
 	$(REGRESS_CC) -O1 -std=c11 -I$(AMALGAMATION) -ISources/compat-driver -o $@ $< -L$(REGRESS)/sqlite -lsqlite3 -Wl,-rpath,$(abspath $(REGRESS)/sqlite)
 $(REGRESS)/%/vec_graph.so: $(EXT_SOURCES) $(EXT_HEADERS) VERSION $(AMALGAMATION)/sqlite3.c
