@@ -4,7 +4,9 @@ sqlite-vec's vec0 (brute force through SQL). Seeded clustered float32 data, then
 data, as ann-benchmarks uses it), exact ground truth by numpy, single thread, M=16,
 ef_construction=200, k=10. Builds run in child processes (bench/hnsw_build.py) so each one's peak
 memory is its own; builds and query passes of the engines alternate, best kept. Then the everyday
-operations (bench/hnsw_app.py) and, with --large, 1,000,000 rows (bench/hnsw_large.py). Writes
+operations (bench/hnsw_app.py), the storage types f16 / i8 / bit with and without rescore against
+sqlite-vec's int8 and bit vectors (bench/hnsw_storage.py) and, with --large, 1,000,000 rows
+(bench/hnsw_large.py). Writes
 build/bench/hnsw/results.json, the recall/QPS plot, and prints the Markdown tables of the README.
 
 Usage: hnsw_bench.py EXTENSION [--small] [--seed N] [--plot PNG] [--no-fashion] [--large]"""
@@ -26,6 +28,7 @@ import hnsw_data  # noqa: E402
 import hnsw_fashion  # noqa: E402
 import hnsw_large  # noqa: E402
 import hnsw_query as hq  # noqa: E402
+import hnsw_storage  # noqa: E402
 
 DIMS, M, EF_CONSTRUCTION = 128, 16, 200
 EF_SEARCH = [16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512]
@@ -41,19 +44,6 @@ def child(script, *args):
     cmd = [sys.executable, str(Path(__file__).resolve().parent / script)] + [str(a) for a in args]
     done = subprocess.run(cmd, check=True, capture_output=True, text=True, env={**os.environ, **THREADS_ENV})
     return done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
-
-
-def at_recall(curve, target):
-    """QPS at recall `target`, interpolated (log QPS, linear recall) between the two ef points around it;
-    the lowest ef's QPS when that one already reaches it; None when the curve never does."""
-    pts = sorted((p["recall"], p["qps"]) for p in curve)
-    if pts[0][0] >= target:
-        return pts[0][1]
-    for (r0, q0), (r1, q1) in zip(pts, pts[1:]):
-        if r0 < target <= r1:
-            t = (target - r0) / (r1 - r0) if r1 > r0 else 1.0
-            return float(np.exp(np.log(q0) + t * (np.log(q1) - np.log(q0))))
-    return None
 
 
 def measure(extension, out, seed, filters, res):
@@ -169,6 +159,8 @@ def run(extension, n, n_queries, seed, plot_path, fashion, large):
                "its 10,000 test images as queries, squared L2 on raw pixels)")
         sys.stdout.flush()
     bench_json.write(OUT / "ratios.json", [r for name, res in results.items() for r in ratios(name, res)])
+    # the storage types (f16, i8, bit, rescore) on the first 20,000 rows of each set
+    keep("storage", hnsw_storage.run(extension, 20_000, 500, fashion, OUT))
     if large:
         print("1,000,000 x 128 ...", file=sys.stderr, flush=True)
         keep("large", hnsw_large.run(extension, OUT / "large", seed))
@@ -180,7 +172,7 @@ def ratios(data, res):
     b, (vg_curve, per_query, _) = res["build"], (res["curve"][k] for k in res["curve"])
     out = [bench_json.ratio_entry(f"hnsw {data}: build vs hnswlib", b["vec_graph"]["seconds"], b["hnswlib"]["seconds"], "hnswlib")]
     for target in (0.95, 0.99):
-        v, h = at_recall(vg_curve, target), at_recall(per_query, target)
+        v, h = hq.at_recall(vg_curve, target), hq.at_recall(per_query, target)
         if v and h:
             out.append(bench_json.ratio_entry(f"hnsw {data}: query at recall {target} vs hnswlib", 1 / v, 1 / h, "hnswlib"))
         if v:
@@ -223,7 +215,7 @@ def report(res, data):
     print("|---|---|---|---|---|---|---|")
     sv = res["sqlite_vec"]
     for target in (0.95, 0.99):
-        v, h, hb = (at_recall(c, target) for c in (vg_curve, per_query, batch))
+        v, h, hb = (hq.at_recall(c, target) for c in (vg_curve, per_query, batch))
         print(f"| {target} | {v or 0:,.0f} | {h or 0:,.0f} | {hb or 0:,.0f} | {fmt_ratio(v, h)} | {fmt_ratio(v, hb)} | "
               f"{fmt_ratio(v, sv['qps'])} |")
     print(f"\nsqlite-vec vec0 (brute force, {sv['queries']} queries): {sv['qps']:,.1f} QPS, recall {sv['recall']:.3f}\n")

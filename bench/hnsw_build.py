@@ -1,13 +1,18 @@
 """One index build of the HNSW benchmark, run in a child process so its peak memory is its own.
 Prints one JSON line: build seconds, peak RSS before and after the build (KiB, ru_maxrss), file bytes.
 
-  hnsw_build.py vec_graph  base.npy out.db    EXTENSION M EF_CONSTRUCTION SEED
+  hnsw_build.py vec_graph  base.npy out.db    EXTENSION M EF_CONSTRUCTION SEED [OPTIONS]
   hnsw_build.py hnswlib    base.npy out.bin   -         M EF_CONSTRUCTION SEED
   hnsw_build.py sqlite-vec base.npy out.db    -         (the rest ignored)
+  hnsw_build.py sqlite-vec-int8 | sqlite-vec-bit ...     (vec0 int8[N] / bit[N] columns, see below)
+
+OPTIONS: more hnsw_index options, e.g. "storage='i8', rescore=3".
 
 vec_graph: CREATE VIRTUAL TABLE ... USING hnsw_index, every INSERT in one transaction, COMMIT (the
 time includes writing the shadow tables). hnswlib: init_index + add_items on one thread + save_index
-(the time excludes saving). sqlite-vec: a vec0 table filled in one transaction."""
+(the time excludes saving). sqlite-vec: a vec0 table filled in one transaction; its int8 column takes
+vec_quantize_int8(v, 'unit') of the vectors divided by the data set's largest magnitude ('unit' wants
+[-1, 1]; queries are divided the same), its bit column vec_quantize_binary(v)."""
 import json
 import os
 import resource
@@ -38,11 +43,11 @@ def fill(db, base):
     db.execute("COMMIT")
 
 
-def build_vec_graph(base, out, extension, m, efc):
+def build_vec_graph(base, out, extension, m, efc, options=""):
     db = connect(out, extension)
     start = time.perf_counter()
     db.execute(f"CREATE VIRTUAL TABLE idx USING hnsw_index(dimensions={base.shape[1]}, metric='l2', "
-               f"m={m}, ef_construction={efc})")
+               f"m={m}, ef_construction={efc}{', ' + options if options else ''})")
     fill(db, base)
     seconds = time.perf_counter() - start
     db.close()
@@ -59,6 +64,28 @@ def build_sqlite_vec(base, out):
     return seconds
 
 
+def build_sqlite_vec_quantized(base, out, kind):
+    """vec0 over int8 or bit vectors made by sqlite-vec's own quantizers."""
+    db = connect(out)
+    start = time.perf_counter()
+    column, quantize = {"int8": ("int8", "vec_quantize_int8(vec_f32(?), 'unit')"),
+                        "bit": ("bit", "vec_quantize_binary(vec_f32(?))")}[kind]
+    db.execute(f"CREATE VIRTUAL TABLE idx USING vec0(vector {column}[{base.shape[1]}])")
+    scale = scale_of(base)
+    db.execute("BEGIN")
+    db.executemany(f"INSERT INTO idx(rowid, vector) VALUES (?, {quantize})",
+                   ((i + 1, (row / scale).tobytes()) for i, row in enumerate(base)))
+    db.execute("COMMIT")
+    seconds = time.perf_counter() - start
+    db.close()
+    return seconds
+
+
+def scale_of(base):
+    """What the vectors are divided by for sqlite-vec's 'unit' int8 quantization (queries too)."""
+    return np.float32(np.abs(base).max())
+
+
 def build_hnswlib(base, out, m, efc, seed):
     import hnswlib
     start = time.perf_counter()
@@ -71,11 +98,13 @@ def build_hnswlib(base, out, m, efc, seed):
     return seconds
 
 
-def main(engine, data, out, extension, m, efc, seed):
+def main(engine, data, out, extension, m=16, efc=200, seed=0, options=""):
     base = np.load(data)
     before = peak_kib()
     if engine == "vec_graph":
-        seconds = build_vec_graph(base, out, extension, int(m), int(efc))
+        seconds = build_vec_graph(base, out, extension, int(m), int(efc), options)
+    elif engine.startswith("sqlite-vec-"):
+        seconds = build_sqlite_vec_quantized(base, out, engine.removeprefix("sqlite-vec-"))
     elif engine == "hnswlib":
         seconds = build_hnswlib(base, out, int(m), int(efc), int(seed))
     else:

@@ -79,3 +79,16 @@ def hnswlib_knn(index, queries, ef, repeat=3, batch=False, allowed=None):
         def run_all():
             return [index.knn_query(q, k=K, num_threads=1, filter=keep)[0][0].tolist() for q in queries], len(queries)
     return best_of(repeat, run_all)
+
+
+def at_recall(curve, target):
+    """QPS at recall `target`, interpolated (log QPS, linear recall) between the two ef points around it;
+    the lowest ef's QPS when that one already reaches it; None when the curve never does."""
+    pts = sorted((p["recall"], p["qps"]) for p in curve)
+    if pts[0][0] >= target:
+        return pts[0][1]
+    for (r0, q0), (r1, q1) in zip(pts, pts[1:]):
+        if r0 < target <= r1:
+            t = (target - r0) / (r1 - r0) if r1 > r0 else 1.0
+            return float(np.exp(np.log(q0) + t * (np.log(q1) - np.log(q0))))
+    return None
