@@ -41,6 +41,17 @@ static void inject_uninitialised_read(size_t size) {
 }
 #endif
 
+#ifdef VG_FAULT_INJECTION
+/* Test builds only (compat-matrix's oom proof): VEC_GRAPH_FAULT=nomem-as-error makes vg_f32 report its
+ * own out-of-memory as a plain error, which only the oom mode, failing that allocation, can see. */
+static int misreport_nomem(sqlite3_context *ctx) {
+    const char *fault = getenv("VEC_GRAPH_FAULT");
+    if (!fault || strcmp(fault, "nomem-as-error") != 0) return 0;
+    sqlite3_result_error(ctx, "vg_f32: failed", -1);
+    return 1;
+}
+#endif
+
 static void vg_f32(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     (void)argc;
     vg_vec a;
@@ -49,6 +60,9 @@ static void vg_f32(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     unsigned char *blob = sqlite3_malloc64(bytes);
     if (!blob) {
         sqlite3_free(a.v);
+#ifdef VG_FAULT_INJECTION
+        if (misreport_nomem(ctx)) return;
+#endif
         sqlite3_result_error_nomem(ctx);
         return;
     }
