@@ -88,6 +88,8 @@ static int scratch_init(vg_hnsw_view *v, scratch *s) {
     if (s->items && s->taken) return 0;
     vg_free(s->items);
     vg_free(s->taken);
+    s->items = NULL; /* the caller frees what is left */
+    s->taken = NULL;
     vg_hnsw_view_fail(v, VG_HNSW_NOMEM);
     return -1;
 }

@@ -281,8 +281,7 @@ int vg_hnsw_exact_scan(vg_hnsw_vtab *vt, const float *q, int k, const uint32_t *
     return rc;
 }
 
-int vg_hnsw_flush(vg_hnsw_vtab *vt) {
-    if (!vt->in_txn || !vt->view) return SQLITE_OK;
+static int flush(vg_hnsw_vtab *vt) {
     /* after a ROLLBACK TO, the view takes slots and entry from the tables before writing them back */
     if (vt->stale) {
         int rc = vg_hnsw_refresh(vt);
@@ -331,6 +330,12 @@ int vg_hnsw_flush(vg_hnsw_vtab *vt) {
         vt->broken = 1;
     }
     return rc;
+}
+
+int vg_hnsw_flush(vg_hnsw_vtab *vt) {
+    if (!vt->in_txn || !vt->view) return SQLITE_OK;
+    vg_hnsw_enter(vt); /* it walks the view's changed nodes while it writes them */
+    return vg_hnsw_leave(vt, flush(vt));
 }
 
 int vg_hnsw_read_vector(vg_hnsw_vtab *vt, sqlite3_value *value, const char *what, float **out) {

@@ -154,8 +154,21 @@ static int hnsw_sync(sqlite3_vtab *tab) {
 }
 
 static void end_txn(vg_hnsw_vtab *vt, int committed) {
-    if (vt->view && vt->in_txn) vg_hnsw_view_txn_end(vt->view, committed && vt->bumped);
+    if (vt->busy) vt->rollback_pending |= vt->in_txn; /* a rollback from inside xUpdate or xFilter */
+    else if (vt->view && vt->in_txn) vg_hnsw_view_txn_end(vt->view, committed && vt->bumped);
     vt->in_txn = vt->bumped = vt->stale = vt->broken = 0;
+}
+
+void vg_hnsw_enter(vg_hnsw_vtab *vt) {
+    vt->busy++;
+}
+
+int vg_hnsw_leave(vg_hnsw_vtab *vt, int rc) {
+    if (--vt->busy == 0 && vt->rollback_pending) {
+        vt->rollback_pending = 0;
+        if (vt->view) vg_hnsw_view_txn_end(vt->view, 0);
+    }
+    return rc;
 }
 
 /* The transaction is durable: its nodes go to the shared store. */

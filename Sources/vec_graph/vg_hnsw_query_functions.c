@@ -450,10 +450,7 @@ static int filter_knn(hnsw_cursor *c, int plan, sqlite3_value **argv) {
     return rc;
 }
 
-int vg_hnsw_filter(sqlite3_vtab_cursor *cur, int idx_num, const char *idx_str, int argc, sqlite3_value **argv) {
-    (void)idx_str;
-    (void)argc;
-    hnsw_cursor *c = (hnsw_cursor *)cur;
+static int filter(hnsw_cursor *c, int idx_num, sqlite3_value **argv) {
     vg_hnsw_vtab *vt = table_of(c);
     reset(c);
     c->plan = idx_num & PLAN_MASK;
@@ -490,6 +487,14 @@ int vg_hnsw_filter(sqlite3_vtab_cursor *cur, int idx_num, const char *idx_str, i
         return step(c);
     }
     }
+}
+
+int vg_hnsw_filter(sqlite3_vtab_cursor *cur, int idx_num, const char *idx_str, int argc, sqlite3_value **argv) {
+    (void)idx_str;
+    (void)argc;
+    hnsw_cursor *c = (hnsw_cursor *)cur;
+    vg_hnsw_enter(table_of(c));
+    return vg_hnsw_leave(table_of(c), filter(c, idx_num, argv));
 }
 
 int vg_hnsw_next(sqlite3_vtab_cursor *cur) {

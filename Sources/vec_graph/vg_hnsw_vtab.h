@@ -85,12 +85,20 @@ typedef struct vg_hnsw_vtab {
     int bumped;  /* ... and advanced _config's generation, which a ROLLBACK TO may undo */
     int stale;   /* a ROLLBACK TO happened: the view takes slots and entry from the tables again */
     int broken;  /* a write failed half-way: the transaction can only roll back */
+    int busy;    /* inside xUpdate or xFilter (vg_hnsw_enter / vg_hnsw_leave) */
+    int rollback_pending; /* SQLite rolled the transaction back while busy: the view ends it on leaving */
     int64_t checked_schema; /* the schema versions (its database's, temp's) the shadow tables were checked at */
     vg_hnsw_layout layout;
     int load_rc;                      /* the SQLite code of the last node read that failed */
     char load_error[VG_HNSW_ERR_LEN + 64]; /* and why */
     sqlite3_stmt *stmt[VG_HNSW_SQL_COUNT];
 } vg_hnsw_vtab;
+
+/* Brackets xUpdate and xFilter: a rollback SQLite makes from inside them (an out-of-memory or I/O
+ * error in one of the table's own statements rolls the whole transaction back there and then) ends
+ * the view's transaction only when they return, since their caller still holds its nodes. */
+void vg_hnsw_enter(vg_hnsw_vtab *vt);
+int vg_hnsw_leave(vg_hnsw_vtab *vt, int rc);
 
 /* Sets the table's error message (printf-style, prefixed "hnsw_index: ") and returns rc. */
 int vg_hnsw_error(vg_hnsw_vtab *vt, int rc, const char *fmt, ...);

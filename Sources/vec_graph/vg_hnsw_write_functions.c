@@ -323,8 +323,7 @@ static int command(vg_hnsw_vtab *vt, sqlite3_value *cmd) {
                          text ? text : "NULL");
 }
 
-int vg_hnsw_update(sqlite3_vtab *tab, int argc, sqlite3_value **argv, sqlite3_int64 *rowid) {
-    vg_hnsw_vtab *vt = (vg_hnsw_vtab *)tab;
+static int update(vg_hnsw_vtab *vt, int argc, sqlite3_value **argv, sqlite3_int64 *rowid) {
     int is_delete = argc == 1, is_insert = !is_delete && sqlite3_value_type(argv[0]) == SQLITE_NULL;
     if (is_insert && sqlite3_value_type(argv[2 + VG_HNSW_COL_COMMAND]) != SQLITE_NULL)
         return command(vt, argv[2 + VG_HNSW_COL_COMMAND]);
@@ -361,4 +360,10 @@ int vg_hnsw_update(sqlite3_vtab *tab, int argc, sqlite3_value **argv, sqlite3_in
     if (rc == SQLITE_OK && is_insert) *rowid = new_id;
     row_vector_free(&v);
     return rc;
+}
+
+int vg_hnsw_update(sqlite3_vtab *tab, int argc, sqlite3_value **argv, sqlite3_int64 *rowid) {
+    vg_hnsw_vtab *vt = (vg_hnsw_vtab *)tab;
+    vg_hnsw_enter(vt);
+    return vg_hnsw_leave(vt, update(vt, argc, argv, rowid));
 }
