@@ -195,11 +195,13 @@ static int hnsw_rollback_to(sqlite3_vtab *tab, int n) {
     return SQLITE_OK;
 }
 
-/* A savepoint (or a statement that may need undoing) begins: the tables must match the view then. */
+/* A savepoint (or a statement that may need undoing) begins: the tables must match the view then.
+ * Not from inside the table's own work: its own statements (a flush's writes, on a file whose
+ * schema makes them open savepoints) would flush again, without end. */
 static int hnsw_savepoint(sqlite3_vtab *tab, int n) {
     (void)n;
     vg_hnsw_vtab *vt = (vg_hnsw_vtab *)tab;
-    return vt->broken ? SQLITE_OK : vg_hnsw_flush(vt);
+    return vt->broken || vt->busy ? SQLITE_OK : vg_hnsw_flush(vt);
 }
 
 static int hnsw_release(sqlite3_vtab *tab, int n) {

@@ -135,12 +135,15 @@ int disk_commit(disk *d, vg_hnsw_view *v, const uint32_t *freed, size_t n_freed)
         if (freed[i] < ver->n && ver->blobs[freed[i]] && --ver->blobs[freed[i]]->refs == 0) free(ver->blobs[freed[i]]);
         if (freed[i] < ver->n) ver->blobs[freed[i]] = NULL;
     }
+    /* the store takes the new generation before any reader can see it, as the extension's readers
+     * bring the store up to date (catch_up) before they look: a view ahead of its store would trust
+     * nodes the new generation replaced */
+    vg_hnsw_view_clean(v);
+    vg_hnsw_view_txn_end(v, 1);
     d->current = ver;
     version_unref(old);
     pthread_mutex_unlock(&d->mu);
     vg_free(dirty);
-    vg_hnsw_view_clean(v);
-    vg_hnsw_view_txn_end(v, 1);
     return 0;
 }
 

@@ -4,6 +4,7 @@
  * true distances). Built plain, under ASan, and under ThreadSanitizer (make test-c-tsan). */
 #include <math.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -133,6 +134,12 @@ void test_hnsw_threads(void) {
     ok &= disk_conn_commit(&w) == 0;
     pthread_t t[READERS];
     for (int i = 0; i < READERS; i++) pthread_create(&t[i], NULL, reader, &sh);
+    /* the writer starts once the readers answer (a slow, sanitized build may otherwise finish first) */
+    for (long answered = 0; answered < READERS * 5; sched_yield()) {
+        pthread_mutex_lock(&sh.mu);
+        answered = sh.queries;
+        pthread_mutex_unlock(&sh.mu);
+    }
     /* the writer: transactions that delete, update (a tombstone and a new node) and insert */
     for (int round = 0; round < ROUNDS; round++) {
         disk_conn_write(&w);

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Role: builds the libFuzzer targets Tests/fuzz/fuzz_*.c (make fuzz-targets: the extension and SQLite
-# under ASan+UBSan) and runs each for SECONDS from a fresh corpus seeded with its committed seeds
+# under ASan+UBSan) and runs each from a fresh corpus seeded with its committed seeds
 # (Tests/fuzz/seeds/<target>/), failing on any crash, sanitizer report, leak or slow unit (-timeout).
+# In make test the run is reproducible: a fixed -seed and a fixed number of inputs per target (about
+# 25 s each here), with SECONDS x 3 as a cap (a slower machine runs a prefix of the same inputs);
+# FUZZ_RUNS=0 fuzzes for SECONDS with a random seed instead (docs/fuzzing.md).
 # Leaves RESULTS_DIR/fuzz-<target>.log ending "fuzz-<target>: 1 passed, 0 failed" when the target
 # found nothing; a crash input is kept as build/fuzz/crash-<target>-* and named in the log.
 # usage: run.sh RESULTS_DIR [SECONDS [TARGET...]]   (default: 25 s each; targets hnsw_shadow graph)
@@ -28,8 +31,11 @@ for t in "${targets[@]}"; do
       exit 1
     fi
     rm -rf "$corpus" && mkdir -p "$corpus"
-    echo "fuzz: $t for $seconds s from $(ls "Tests/fuzz/seeds/$t" | wc -l) seeds"
-    build/fuzz/fuzz_"$t" -max_total_time="$seconds" -timeout=$unit_timeout -print_final_stats=1 \
+    echo "fuzz: $t from $(ls "Tests/fuzz/seeds/$t" | wc -l) seeds"
+    case $t in hnsw_shadow) runs=1000 ;; graph) runs=2500 ;; *) runs=2000 ;; esac
+    if [ "${FUZZ_RUNS:-}" = 0 ]; then limits=(-max_total_time="$seconds")
+    else limits=(-seed=1 -runs="${FUZZ_RUNS:-$runs}" -max_total_time=$((seconds * 3))); fi
+    build/fuzz/fuzz_"$t" "${limits[@]}" -timeout=$unit_timeout -print_final_stats=1 \
       -artifact_prefix="build/fuzz/crash-$t-" "$corpus" "Tests/fuzz/seeds/$t"
     rc=$?
     echo "fuzz: $t corpus $(ls "$corpus" | wc -l) inputs; exit $rc"
