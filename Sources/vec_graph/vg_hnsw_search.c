@@ -6,14 +6,42 @@
 #include "vg_alloc.h"
 #include "vg_hnsw_internal.h"
 
-/* A node already at hand (private, or in the store for this snapshot), without reading it: for
- * prefetching only. */
+/* Where slot's node probably is, for prefetching only: the private copy, else the store's pointer
+ * without looking at the node (its generation is checked when it is read), so a prefetch never waits
+ * for the node's own cache line. */
 static inline const vg_hnsw_node *peek(const vg_hnsw_view *v, uint32_t slot) {
     const vg_hnsw_node *n = vg_hnsw_privmap_get(&v->priv, slot);
     if (n) return n;
     if (!v->pin.slots || slot >= v->pin.slots->cap) return NULL;
-    n = vg_atomic_load_ptr(&v->pin.slots->node[slot]);
-    return n && n->gen <= v->gen ? n : NULL;
+    return vg_atomic_load_ptr(&v->pin.slots->node[slot]);
+}
+
+/* Prefetches the nodes of the n slots in slots: their store pointers first, then (once those are
+ * likely there) each node's header and the start of its vector. */
+static void prefetch_nodes(const vg_hnsw_view *v, const uint32_t *slots, uint32_t n) {
+    for (uint32_t i = 0; i < n; i++) {
+        const void *at = vg_hnsw_shared_addr(v, slots[i]);
+        if (at) VG_HNSW_PREFETCH(at);
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        const vg_hnsw_node *p = peek(v, slots[i]);
+        if (p) {
+            VG_HNSW_PREFETCH(&p->gen); /* the header, read first (on another line than the code, often) */
+            VG_HNSW_PREFETCH(vg_hnsw_node_code(p));
+        }
+    }
+}
+
+/* How much of the next vector a distance loop prefetches: the hardware prefetcher takes the rest. */
+#define VG_HNSW_AHEAD_BYTES 512
+
+/* While one distance is computed: the next vector's lines after its first (prefetch_nodes took that). */
+static inline void prefetch_ahead(const vg_hnsw_view *v, uint32_t slot) {
+    const vg_hnsw_node *next = peek(v, slot);
+    if (!next) return;
+    const unsigned char *code = vg_hnsw_node_code(next);
+    size_t ahead = v->L.code_bytes < VG_HNSW_AHEAD_BYTES ? v->L.code_bytes : VG_HNSW_AHEAD_BYTES;
+    for (size_t at = 64; at < ahead; at += 64) VG_HNSW_PREFETCH(code + at);
 }
 
 uint32_t vg_hnsw_greedy(vg_hnsw_view *v, const vg_hnsw_probe *p, uint32_t ep, int level) {
@@ -24,11 +52,13 @@ uint32_t vg_hnsw_greedy(vg_hnsw_view *v, const vg_hnsw_probe *p, uint32_t ep, in
         moved = 0;
         const uint32_t *list = vg_hnsw_list_at(v, at, level);
         if (!list) return VG_HNSW_NO_SLOT;
+        prefetch_nodes(v, list + 1, list[0]);
         const vg_hnsw_node *next = at;
         uint32_t next_slot = ep;
         for (uint32_t i = 1; i <= list[0]; i++) {
             const vg_hnsw_node *n = vg_hnsw_get(v, list[i]);
             if (!n) return VG_HNSW_NO_SLOT;
+            if (i < list[0]) prefetch_ahead(v, list[i + 1]);
             double d = vg_hnsw_dist_node(v, p, n);
             if (d < best || (d == best && list[i] < next_slot)) {
                 best = d;
@@ -53,10 +83,9 @@ static uint32_t fresh_neighbours(vg_hnsw_view *v, const uint32_t *list) {
         uint32_t s = list[i];
         if (v->visited[s] == epoch) continue;
         v->visited[s] = epoch;
-        const vg_hnsw_node *p = peek(v, s);
-        if (p) VG_HNSW_PREFETCH(vg_hnsw_node_code(p));
         v->fresh[n++] = s;
     }
+    prefetch_nodes(v, v->fresh, n);
     return n;
 }
 
@@ -87,11 +116,7 @@ int vg_hnsw_search_layer(vg_hnsw_view *v, const vg_hnsw_probe *p, uint32_t ep, i
             uint32_t s = v->fresh[i];
             const vg_hnsw_node *sn = vg_hnsw_get(v, s);
             if (!sn) return -1;
-            if (i + 1 < n) {
-                /* the next vector's second cache line (its first was fetched with the list) */
-                const vg_hnsw_node *next = peek(v, v->fresh[i + 1]);
-                if (next && v->L.code_bytes > 16) VG_HNSW_PREFETCH(vg_hnsw_node_code(next) + 64);
-            }
+            if (i + 1 < n) prefetch_ahead(v, v->fresh[i + 1]);
             double ds = vg_hnsw_dist_node(v, p, sn);
             if (res->count < (size_t)ef || ds < res->items[0].d) {
                 if (vg_hnsw_heap_push(cand, ds, s) != 0) goto nomem;
