@@ -185,6 +185,27 @@ def rescored(rng, storage, dims, rescore, k, records):
     hit = int(np.argsort(l2(data, q), kind="stable")[0])
     records.append(f"query I nosort\nSELECT vector = vg_f32('{vec_json(data[hit])}') FROM {table} "
                    f"WHERE vector MATCH '{vec_json(q)}' AND k = 1 AND exact = 1\n----\n1")
+    # an update that keeps the signs (for bit the stored vector too) but changes the original: what a
+    # query read of the old original (the shared cache keeps it beside the node) must not answer after it
+    for rowid in range(33, ROWS):
+        old = data[rowid - 1].copy()
+        new = np.where(old > 0, 1, -1) * rng.integers(1, 9, size=dims)
+        if np.array_equal(new, old) or expected(alive, old) is None:
+            continue
+        data[rowid - 1] = new
+        if expected(alive, new) is not None:
+            break
+        data[rowid - 1] = old
+    else:
+        raise SystemExit("no row with separated distances for the same-signs update")
+    data[rowid - 1] = old
+    records.append(rows_record(f"{storage} rescore={rescore}: row {rowid}'s own vector, before the update",
+                               f"{knn_sql(table, old, k, '')} AND ef_search = {ROWS}", expected(alive, old)[0], True))
+    data[rowid - 1] = new
+    records.append(f"statement ok\nUPDATE {table} SET vector = '{vec_json(new)}' WHERE rowid = {rowid}")
+    for label, q in (("its old vector", old), ("its new vector", new)):
+        records.append(rows_record(f"{storage} rescore={rescore}: row {rowid}'s originals changed, {label}",
+                                   f"{knn_sql(table, q, k, '')} AND ef_search = {ROWS}", expected(alive, q)[0], True))
     # writes keep the originals: deletes remove them, updates and upserts replace them
     records.append(f"statement ok\nDELETE FROM {table} WHERE rowid <= 20")
     for rowid in range(21, 31):
@@ -198,20 +219,23 @@ def rescored(rng, storage, dims, rescore, k, records):
                    f"{data[30].astype('<f4').tobytes().hex().upper()}")
     queries(np.arange(20, ROWS), f"{storage} rescore={rescore} after deletes and updates,", 2)
     records.append(f"statement ok\nINSERT INTO {table}({table}) VALUES ('integrity-check')")
-    # a missing original is damage, named with the storage and rescore
-    records.append(f"statement ok\nDELETE FROM {table}_vectors WHERE id = 40")
-    records.append(f"statement error hnsw_index {table} \\(storage {storage}, rescore {rescore}\\): vectors: rowid 40 "
+    # a missing original is damage, named with the storage and rescore; on a row no query has read
+    # (the shared cache keeps the originals rescoring read)
+    lone, lone_v = ROWS + 1, query(rng, dims)
+    records.append(f"statement ok\nINSERT INTO {table}(rowid, vector) VALUES ({lone}, '{vec_json(lone_v)}')")
+    records.append(f"statement ok\nDELETE FROM {table}_vectors WHERE id = {lone}")
+    records.append(f"statement error hnsw_index {table} \\(storage {storage}, rescore {rescore}\\): vectors: rowid {lone} "
                    f"has no original of {dims} float32 values\nINSERT INTO {table}({table}) VALUES ('integrity-check')")
-    records.append(f"statement error hnsw_index: {table} is damaged: {table}_vectors: the original of rowid 40 is "
-                   f"not {dims} float32 values\nSELECT vector FROM {table} WHERE rowid = 40")
-    q = vec_json(data[39])
-    records.append(f"statement error hnsw_index: {table} is damaged: {table}_vectors has no original for rowid 40\n"
-                   f"SELECT rowid FROM {table} WHERE vector MATCH '{q}' AND k = 1 AND exact = 1 AND allowed = 40")
-    records.append(f"statement error hnsw_index: {table} is damaged: {table}_vectors has no original for rowid 40\n"
+    records.append(f"statement error hnsw_index: {table} is damaged: {table}_vectors: the original of rowid {lone} is "
+                   f"not {dims} float32 values\nSELECT vector FROM {table} WHERE rowid = {lone}")
+    q = vec_json(lone_v)
+    records.append(f"statement error hnsw_index: {table} is damaged: {table}_vectors has no original for rowid {lone}\n"
+                   f"SELECT rowid FROM {table} WHERE vector MATCH '{q}' AND k = 1 AND exact = 1 AND allowed = {lone}")
+    records.append(f"statement error hnsw_index: {table} is damaged: {table}_vectors has no original for rowid {lone}\n"
                    f"SELECT rowid FROM {table} WHERE vector MATCH '{q}' AND k = 1 AND ef_search = {ROWS}")
     # an original of another type or length: read through the statement, which names the damage
-    records.append(f"statement ok\nINSERT INTO {table}_vectors(id, vector) VALUES (40, 'text')")
-    records.append(f"statement error hnsw_index: {table} is damaged: {table}_vectors: the original of rowid 40 is "
+    records.append(f"statement ok\nINSERT INTO {table}_vectors(id, vector) VALUES ({lone}, 'text')")
+    records.append(f"statement error hnsw_index: {table} is damaged: {table}_vectors: the original of rowid {lone} is "
                    f"not {dims} float32 values\n"
                    f"SELECT rowid FROM {table} WHERE vector MATCH '{q}' AND k = 1 AND ef_search = {ROWS}")
 

@@ -137,6 +137,11 @@ void vg_hnsw_view_end(vg_hnsw_view *v);
 /* The node in slot (< slots), read if needed; NULL on failure (vg_hnsw_view_error tells why). */
 const struct vg_hnsw_node *vg_hnsw_view_node(vg_hnsw_view *v, uint32_t slot);
 vg_hnsw_rc vg_hnsw_view_error(const vg_hnsw_view *v);
+/* With rescore: the float32 original kept beside slot's node when the view reads that node from the
+ * store (never for a node of its own transaction), else NULL. keep_original offers one, of rowid as
+ * the rescore read it, for the next queries of every connection (the store's budget counts it). */
+const float *vg_hnsw_view_original(vg_hnsw_view *v, uint32_t slot);
+void vg_hnsw_view_keep_original(vg_hnsw_view *v, uint32_t slot, int64_t rowid, const float *values);
 
 /* A write transaction: changes go to private copies until it ends. */
 void vg_hnsw_view_txn_begin(vg_hnsw_view *v);

@@ -122,6 +122,9 @@ vg_hnsw_node *vg_hnsw_store_publish(vg_hnsw_store *s, vg_hnsw_pin *pin, vg_hnsw_
  * When the store is not at base it only frees them. */
 void vg_hnsw_store_commit(vg_hnsw_store *s, int64_t base, const vg_hnsw_delta *d, vg_hnsw_node **nodes,
                           size_t count);
+/* Keeps a copy of values (dims floats) as n's original when n is still the store's node for its slot
+ * and the budget has room for it (evicting as a publish does); else does nothing. */
+void vg_hnsw_store_keep_original(vg_hnsw_store *s, vg_hnsw_node *n, const float *values);
 /* Under the store's lock: the flat copy usable at gen and the slots changed after it up to gen. */
 const vg_hnsw_flat *vg_hnsw_store_flat_for(vg_hnsw_store *s, int64_t gen, const vg_hnsw_slotset *also,
                                            uint32_t **skip, size_t *n_skip, vg_hnsw_rc *rc);
@@ -161,17 +164,24 @@ struct vg_hnsw_view {
 /* The read path's slow half: reads slot through the source and keeps the node (store or private). */
 const vg_hnsw_node *vg_hnsw_view_miss(vg_hnsw_view *v, uint32_t slot);
 
+/* The store's node in slot when the view may use it (read at or before the snapshot, and not one this
+ * transaction changed since a ROLLBACK TO), else NULL. The caller looked for a private copy first. */
+static inline vg_hnsw_node *vg_hnsw_shared_node(const vg_hnsw_view *v, uint32_t slot) {
+    vg_hnsw_slots *a = v->pin.slots;
+    if (!a || slot >= a->cap || (v->discarded && (v->changed_all || vg_hnsw_slotset_has(&v->changed, slot))))
+        return NULL;
+    vg_hnsw_node *s = vg_atomic_load_ptr(&a->node[slot]);
+    return s && s->gen <= v->gen ? s : NULL;
+}
+
 /* The node in slot: private copy, else the store's if read at or before the snapshot, else read. */
 static inline const vg_hnsw_node *vg_hnsw_get(vg_hnsw_view *v, uint32_t slot) {
     const vg_hnsw_node *n = vg_hnsw_privmap_get(&v->priv, slot);
     if (n) return n;
-    vg_hnsw_slots *a = v->pin.slots;
-    if (a && slot < a->cap && !(v->discarded && (v->changed_all || vg_hnsw_slotset_has(&v->changed, slot)))) {
-        vg_hnsw_node *s = vg_atomic_load_ptr(&a->node[slot]);
-        if (s && s->gen <= v->gen) {
-            if (!vg_atomic_load_u8(&s->ref)) vg_atomic_store_u8(&s->ref, 1);
-            return s;
-        }
+    vg_hnsw_node *s = vg_hnsw_shared_node(v, slot);
+    if (s) {
+        if (!vg_atomic_load_u8(&s->ref)) vg_atomic_store_u8(&s->ref, 1);
+        return s;
     }
     return vg_hnsw_view_miss(v, slot);
 }

@@ -49,10 +49,12 @@ vg_hnsw_node *vg_hnsw_node_copy(const vg_hnsw_node *n) {
     memcpy(c, n, n->bytes);
     c->retired_next = NULL;
     c->ref = 0;
+    c->original = NULL;
     return c;
 }
 
 void vg_hnsw_node_free(vg_hnsw_node *n) {
+    if (n) vg_free(n->original);
     vg_free(n);
 }
 

@@ -39,6 +39,8 @@ typedef struct vg_hnsw_node {
     uint8_t pad_;
     uint16_t cycle; /* a tombstone's purge cycle (low 16 bits) */
     uint16_t pad2_;
+    float *original; /* with rescore, a shared node's float32 original once a rescore read it (set once, under
+                        the store's lock; read with an acquire load), else NULL; freed with the node */
 } vg_hnsw_node;
 
 /* Where things are inside a node for one index's parameters. */

@@ -106,10 +106,21 @@ static void keep_best(vg_hnsw_hit *hits, int *n, int k, sqlite3_int64 rowid, dou
 int vg_hnsw_rescore(vg_hnsw_vtab *vt, const float *q, vg_hnsw_hit *hits, int *n_hits, int k) {
     original_reader r;
     int rc = reader_open(&r, vt);
+    /* an original kept beside its node in the shared store costs a distance; one read from the table
+     * is kept there for the next queries */
+    vg_hnsw_view_begin(vt->view);
     for (int i = 0; rc == SQLITE_OK && i < *n_hits; i++) {
+        const float *kept = hits[i].slot != VG_HNSW_NO_SLOT ? vg_hnsw_view_original(vt->view, hits[i].slot) : NULL;
+        if (kept) {
+            hits[i].distance = vg_hnsw_distance(&vt->params, vt->kernels, q, kept);
+            continue;
+        }
         rc = original_distance(&r, q, hits[i].rowid, &hits[i].distance);
         if (rc == SQLITE_NOTFOUND) rc = missing(vt, hits[i].rowid);
+        if (rc == SQLITE_OK && hits[i].slot != VG_HNSW_NO_SLOT)
+            vg_hnsw_view_keep_original(vt->view, hits[i].slot, hits[i].rowid, r.scratch);
     }
+    vg_hnsw_view_end(vt->view);
     reader_close(&r);
     if (rc != SQLITE_OK) return rc;
     qsort(hits, (size_t)*n_hits, sizeof *hits, hit_order);

@@ -81,6 +81,11 @@ static void try_flip(vg_hnsw_store *s) {
     }
 }
 
+/* The bytes a node in the store holds: itself and the original kept beside it. */
+static size_t held_bytes(const vg_hnsw_store *s, const vg_hnsw_node *n) {
+    return n->bytes + (n->original ? 4 * (size_t)s->p.dims : 0);
+}
+
 /* Under the lock: takes slot's node out of the array into the current epoch's list. */
 static void retire_slot(vg_hnsw_store *s, uint32_t slot) {
     vg_hnsw_node *n = s->slots->node[slot];
@@ -88,8 +93,8 @@ static void retire_slot(vg_hnsw_store *s, uint32_t slot) {
     vg_atomic_store_ptr(&s->slots->node[slot], NULL);
     n->retired_next = s->retired[s->epoch].nodes;
     s->retired[s->epoch].nodes = n;
-    s->used -= n->bytes;
-    s->retired[s->epoch].bytes += n->bytes;
+    s->used -= held_bytes(s, n);
+    s->retired[s->epoch].bytes += held_bytes(s, n);
     s->count--;
 }
 
@@ -179,6 +184,21 @@ vg_hnsw_node *vg_hnsw_store_publish(vg_hnsw_store *s, vg_hnsw_pin *pin, vg_hnsw_
     pin->slots = s->slots;
     vg_mutex_leave(s->mu);
     return got;
+}
+
+void vg_hnsw_store_keep_original(vg_hnsw_store *s, vg_hnsw_node *n, const float *values) {
+    size_t bytes = 4 * (size_t)s->p.dims;
+    vg_mutex_enter(s->mu);
+    if (s->used + bytes > s->budget && bytes <= s->budget / 8) evict_to(s, s->budget - s->budget / 8 - bytes);
+    if (n->slot < s->slots->cap && s->slots->node[n->slot] == n && !n->original && s->used + bytes <= s->budget) {
+        float *copy = vg_malloc(bytes);
+        if (copy) {
+            memcpy(copy, values, bytes);
+            vg_atomic_store_ptr(&n->original, copy);
+            s->used += bytes;
+        }
+    }
+    vg_mutex_leave(s->mu);
 }
 
 void vg_hnsw_store_set_budget(vg_hnsw_store *s, size_t budget) {

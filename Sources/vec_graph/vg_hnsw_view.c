@@ -87,6 +87,19 @@ vg_hnsw_rc vg_hnsw_view_error(const vg_hnsw_view *v) {
     return v->error;
 }
 
+const float *vg_hnsw_view_original(vg_hnsw_view *v, uint32_t slot) {
+    if (vg_hnsw_privmap_get(&v->priv, slot)) return NULL;
+    vg_hnsw_node *n = vg_hnsw_shared_node(v, slot);
+    return n ? vg_atomic_load_ptr(&n->original) : NULL;
+}
+
+void vg_hnsw_view_keep_original(vg_hnsw_view *v, uint32_t slot, int64_t rowid, const float *values) {
+    if (vg_hnsw_privmap_get(&v->priv, slot)) return;
+    vg_hnsw_node *n = vg_hnsw_shared_node(v, slot);
+    if (n && n->rowid == rowid && !(n->flags & (VG_HNSW_NODE_TOMBSTONE | VG_HNSW_NODE_FREED)))
+        vg_hnsw_store_keep_original(v->store, n, values);
+}
+
 const vg_hnsw_node *vg_hnsw_view_miss(vg_hnsw_view *v, uint32_t slot) {
     if (v->error != VG_HNSW_OK) return NULL;
     if (slot >= v->n_slots) return vg_hnsw_view_fail(v, VG_HNSW_CORRUPT);

@@ -257,15 +257,18 @@ static int insert_row(vg_hnsw_vtab *vt, sqlite3_int64 rowid, const row_vector *r
 }
 
 /* Row old_id (in slot) becomes row new_id with vector rv: a new node, the old one a tombstone; with
- * the same stored vector, the node only takes the new rowid (if it differs), and rescore's original
- * is written again (a compact vector may stand for several float32 ones). */
+ * the same stored vector, the node only takes the new rowid (if it differs, or always with rescore),
+ * and rescore's original is written again (a compact vector may stand for several float32 ones). */
 static int replace_row(vg_hnsw_vtab *vt, sqlite3_int64 old_id, uint32_t slot, sqlite3_int64 new_id,
                        const row_vector *rv) {
     vg_hnsw_view_begin(vt->view);
     const vg_hnsw_node *n = vg_hnsw_view_node(vt->view, slot);
     int same = n && memcmp(vg_hnsw_node_code(n), rv->code, vt->layout.code_bytes) == 0;
     int rc = n ? SQLITE_OK : changed(vt, vg_hnsw_view_error(vt->view));
-    if (rc == SQLITE_OK && same && new_id != old_id) rc = changed(vt, vg_hnsw_set_rowid(vt->view, slot, new_id));
+    /* with rescore the node changes even for the same rowid: its new generation tells every reader that
+     * the original kept beside the old one (vg_hnsw_view_keep_original) is out of date */
+    if (rc == SQLITE_OK && same && (new_id != old_id || vt->params.rescore))
+        rc = changed(vt, vg_hnsw_set_rowid(vt->view, slot, new_id));
     vg_hnsw_view_end(vt->view);
     if (rc != SQLITE_OK) return rc;
     if (same) {

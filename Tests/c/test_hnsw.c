@@ -538,6 +538,70 @@ static void test_recall_and_budget(void) {
     free(d.v);
 }
 
+/* rescore's originals kept beside shared nodes: every connection of the store sees one once kept, the
+ * store's bytes count it, a changed node drops it, a write transaction's own nodes never take one,
+ * and a full store keeps none past its budget. */
+static void test_originals(void) {
+    dataset d = make_data(300, 8);
+    index ix;
+    index_open(&ix, &d, VG_HNSW_L2, 8, 50, 64u << 20);
+    index_fill(&ix, &d, 0, 300, 300);
+    disk_conn a, b;
+    disk_conn_open(&a, ix.d, ix.store, &ix.p, vg_kernels_best());
+    disk_conn_open(&b, ix.d, ix.store, &ix.p, vg_kernels_best());
+    vg_hnsw_hit got[5];
+    int n = 0;
+    search(&a, vec_of(&d, 7), 5, 50, NULL, 0, got, &n);
+    uint32_t slot = ix.slot_of[7];
+    float values[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+    vg_hnsw_store_stats before, after;
+    vg_hnsw_store_stats_get(ix.store, &before);
+    disk_conn_read(&a);
+    const float *none = vg_hnsw_view_original(a.v, slot);
+    vg_hnsw_view_keep_original(a.v, slot, 1007 + 1, values); /* another row's: not taken */
+    const float *still = vg_hnsw_view_original(a.v, slot);
+    vg_hnsw_view_keep_original(a.v, slot, 1007, values);
+    disk_conn_done(&a);
+    CHECK(n == 5 && got[0].slot == slot && !none && !still, "no original before one is kept, nor for another rowid");
+    vg_hnsw_store_stats_get(ix.store, &after);
+    CHECK(after.node_bytes == before.node_bytes + sizeof values, "the store counts the kept original (%zu -> %zu)",
+          before.node_bytes, after.node_bytes);
+    disk_conn_read(&b);
+    const float *seen = vg_hnsw_view_original(b.v, slot);
+    disk_conn_done(&b);
+    CHECK(seen && seen != values && memcmp(seen, values, sizeof values) == 0, "another connection sees a copy");
+    /* the writer's own node (a private copy) neither shows nor takes one */
+    disk_conn_write(&ix.w);
+    CHECK(vg_hnsw_set_rowid(ix.w.v, slot, 1007) == VG_HNSW_OK, "the row's node changed in a transaction");
+    const float *own = vg_hnsw_view_original(ix.w.v, slot);
+    vg_hnsw_view_keep_original(ix.w.v, slot, 1007, values);
+    CHECK(!own && !vg_hnsw_view_original(ix.w.v, slot), "a transaction's own node has no original");
+    CHECK(disk_conn_commit(&ix.w) == 0, "committed");
+    search(&b, vec_of(&d, 7), 5, 50, NULL, 0, got, &n);
+    disk_conn_read(&b);
+    const float *after_change = vg_hnsw_view_original(b.v, slot);
+    disk_conn_done(&b);
+    CHECK(n == 5 && got[0].slot == slot && !after_change, "the committed change dropped the kept original");
+    /* a store at its budget keeps no original past it */
+    vg_hnsw_store *tiny = vg_hnsw_store_new(&ix.p, vg_hnsw_store_generation(ix.store), 16 * 1024);
+    disk_conn t;
+    disk_conn_open(&t, ix.d, tiny, &ix.p, vg_kernels_best());
+    for (int i = 0; i < 300; i += 3) {
+        search(&t, vec_of(&d, i), 5, 50, NULL, 0, got, &n);
+        disk_conn_read(&t);
+        for (int j = 0; j < n; j++) vg_hnsw_view_keep_original(t.v, got[j].slot, got[j].rowid, values);
+        disk_conn_done(&t);
+    }
+    vg_hnsw_store_stats_get(tiny, &after);
+    CHECK(after.node_bytes <= 16 * 1024, "a 16 KiB store stays within it with originals (%zu bytes)", after.node_bytes);
+    disk_conn_close(&t);
+    vg_hnsw_store_free(tiny);
+    disk_conn_close(&a);
+    disk_conn_close(&b);
+    index_close(&ix);
+    free(d.v);
+}
+
 /* A reader of an older snapshot keeps seeing it: nodes read at a later generation are not its. */
 static void test_snapshots(void) {
     dataset d = make_data(200, 4);
@@ -816,4 +880,5 @@ void test_hnsw(void) {
         if (t != VG_ELEM_BIT) test_exact(VG_HNSW_IP);
     }
     storage_under_test = VG_ELEM_F32;
+    test_originals();
 }
