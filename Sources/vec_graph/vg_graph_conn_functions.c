@@ -154,7 +154,7 @@ int vg_graph_acquire(sqlite3 *db, vg_graph_conn *conn, const char *fname, const 
     int rc = keep ? cached(db, conn, t, with_in_edges, 1, &token, out) : SQLITE_OK;
     if (rc != SQLITE_OK || (keep && *out)) {
         if (rc != SQLITE_OK && rc != SQLITE_NOMEM)
-            *err = sqlite3_mprintf("%s: %s: %s", fname, t->source->table, sqlite3_errmsg(db));
+            rc = vg_graph_fail(err, rc, sqlite3_mprintf("%s: %s: %s", fname, t->source->table, sqlite3_errmsg(db)));
         return rc;
     }
     vg_graph g;

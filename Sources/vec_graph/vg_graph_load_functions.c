@@ -76,7 +76,7 @@ int vg_graph_load(sqlite3 *db, const char *fname, const vg_graph_table *t, int w
         if (rc == SQLITE_DONE) rc = flush(fname, &b, &batch, err);
     }
     if (rc != SQLITE_OK && rc != SQLITE_NOMEM && !*err)
-        *err = sqlite3_mprintf("%s: reading %s: %s", fname, t->source->table, sqlite3_errmsg(db));
+        rc = vg_graph_fail(err, rc, sqlite3_mprintf("%s: reading %s: %s", fname, t->source->table, sqlite3_errmsg(db)));
     sqlite3_finalize(stmt);
     sqlite3_free(sql);
     if (rc != SQLITE_OK) {

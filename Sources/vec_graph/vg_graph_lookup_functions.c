@@ -101,6 +101,7 @@ int vg_graph_lookups_fetch(void *ctx, vg_graph_local *local, uint32_t u, vg_grap
     if (rc == SQLITE_DONE) rc = reset;
     if (rc == SQLITE_OK && sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_FULLSCAN_STEP, 0) > 0) rc = VG_GRAPH_NOT_A_SEARCH;
     if (rc != SQLITE_OK && rc != VG_GRAPH_NOT_A_SEARCH && rc != SQLITE_NOMEM && !lk->err)
-        lk->err = sqlite3_mprintf("%s: reading %s: %s", lk->fname, lk->t->source->table, sqlite3_errmsg(lk->db));
+        rc = vg_graph_fail(&lk->err, rc,
+                           sqlite3_mprintf("%s: reading %s: %s", lk->fname, lk->t->source->table, sqlite3_errmsg(lk->db)));
     return rc;
 }

@@ -5,6 +5,18 @@
 
 #include "vg_graph_sql.h"
 
+int vg_graph_fail(char **err, int rc, char *message) {
+    *err = message;
+    return message ? rc : SQLITE_NOMEM;
+}
+
+const char *vg_graph_shown(sqlite3_value *v) {
+    int type = v ? sqlite3_value_type(v) : SQLITE_NULL;
+    if (type == SQLITE_NULL) return "NULL";
+    if (type == SQLITE_BLOB && sqlite3_value_bytes(v) == 0) return ""; /* its text may be a NULL pointer */
+    return (const char *)sqlite3_value_text(v);
+}
+
 const char *vg_graph_type_name(int type) {
     switch (type) {
     case SQLITE_INTEGER: return "INTEGER";
@@ -20,18 +32,17 @@ int vg_graph_check_ids(const char *fname, const vg_graph_table *t, vg_graph_id_t
     int type[2] = {src_type, dst_type};
     const char *column[2] = {t->source->src_col, t->source->dst_col};
     for (int i = 0; i < 2; i++) {
-        if (type[i] != SQLITE_INTEGER && type[i] != SQLITE_TEXT) {
-            *err = sqlite3_mprintf("%s: node ids must be INTEGER or TEXT, but %s holds a %s value", fname, column[i],
-                                   vg_graph_type_name(type[i]));
-            return SQLITE_MISMATCH;
-        }
+        if (type[i] != SQLITE_INTEGER && type[i] != SQLITE_TEXT)
+            return vg_graph_fail(err, SQLITE_MISMATCH,
+                                 sqlite3_mprintf("%s: node ids must be INTEGER or TEXT, but %s holds a %s value", fname,
+                                                 column[i], vg_graph_type_name(type[i])));
     }
     int first = seen == VG_GRAPH_INT_IDS ? SQLITE_INTEGER : seen == VG_GRAPH_TEXT_IDS ? SQLITE_TEXT : src_type;
     for (int i = 0; i < 2; i++) {
         if (type[i] == first) continue;
-        *err = sqlite3_mprintf("%s: node ids mix INTEGER and TEXT (%s holds a %s id after %s ids): use one type", fname,
-                               column[i], vg_graph_type_name(type[i]), vg_graph_type_name(first));
-        return SQLITE_MISMATCH;
+        return vg_graph_fail(err, SQLITE_MISMATCH,
+                             sqlite3_mprintf("%s: node ids mix INTEGER and TEXT (%s holds a %s id after %s ids): use one type",
+                                             fname, column[i], vg_graph_type_name(type[i]), vg_graph_type_name(first)));
     }
     return SQLITE_OK;
 }
@@ -39,24 +50,26 @@ int vg_graph_check_ids(const char *fname, const vg_graph_table *t, vg_graph_id_t
 int vg_graph_check_weight(const char *fname, const vg_graph_table *t, sqlite3_value *weight, sqlite3_value *src,
                           sqlite3_value *dst, double *w, char **err) {
     int type = sqlite3_value_type(weight);
-    if (type != SQLITE_INTEGER && type != SQLITE_FLOAT) {
-        *err = sqlite3_mprintf("%s: weights must be numbers, but %s holds a %s value", fname, t->source->weight_col,
-                               vg_graph_type_name(type));
-        return SQLITE_MISMATCH;
-    }
+    if (type != SQLITE_INTEGER && type != SQLITE_FLOAT)
+        return vg_graph_fail(err, SQLITE_MISMATCH,
+                             sqlite3_mprintf("%s: weights must be numbers, but %s holds a %s value", fname,
+                                             t->source->weight_col, vg_graph_type_name(type)));
     *w = sqlite3_value_double(weight);
     if (*w >= 0.0 && isfinite(*w)) return SQLITE_OK;
-    *err = sqlite3_mprintf("%s: weight %s on edge %s -> %s: weights must be finite and >= 0", fname,
-                           (const char *)sqlite3_value_text(weight), (const char *)sqlite3_value_text(src),
-                           (const char *)sqlite3_value_text(dst));
-    return SQLITE_ERROR;
+    const char *shown[3] = {vg_graph_shown(weight), vg_graph_shown(src), vg_graph_shown(dst)};
+    return vg_graph_fail(err, SQLITE_ERROR,
+                         shown[0] && shown[1] && shown[2]
+                             ? sqlite3_mprintf("%s: weight %s on edge %s -> %s: weights must be finite and >= 0", fname,
+                                               shown[0], shown[1], shown[2])
+                             : NULL);
 }
 
 int vg_graph_builder_code(const char *fname, vg_graph_status st, char **err) {
     if (st == VG_GRAPH_OK) return SQLITE_OK;
     if (st == VG_GRAPH_NOMEM) return SQLITE_NOMEM;
-    *err = sqlite3_mprintf("%s: graph too large: at most %u nodes and %u edges", fname, VG_GRAPH_NONE - 1, VG_GRAPH_NONE - 1);
-    return SQLITE_TOOBIG;
+    return vg_graph_fail(err, SQLITE_TOOBIG,
+                         sqlite3_mprintf("%s: graph too large: at most %u nodes and %u edges", fname, VG_GRAPH_NONE - 1,
+                                         VG_GRAPH_NONE - 1));
 }
 
 vg_graph_node_id vg_graph_node_arg(sqlite3_value *v) {

@@ -12,9 +12,11 @@ static int is_null(sqlite3_value *v) {
     return !v || sqlite3_value_type(v) == SQLITE_NULL;
 }
 
-static int fail(char **err, char *message) {
-    *err = message;
-    return message ? SQLITE_ERROR : SQLITE_NOMEM;
+/* A bad argument: "fname: what, got <its value>" (SQLITE_NOMEM when its text or the message cannot be
+ * allocated). */
+static int bad_arg(char **err, const char *fname, const char *what, sqlite3_value *v) {
+    const char *got = vg_graph_shown(v);
+    return vg_graph_fail(err, SQLITE_ERROR, got ? sqlite3_mprintf("%s: %s, got %s", fname, what, got) : NULL);
 }
 
 /* A name argument: TEXT; NULL is allowed (as "not given") only when optional. */
@@ -25,8 +27,9 @@ static int name_arg(const char *fname, sqlite3_value *v, const char *what, int o
         *out = (const char *)sqlite3_value_text(v);
         return *out ? SQLITE_OK : SQLITE_NOMEM;
     }
-    return fail(err, sqlite3_mprintf("%s: %s must be a name (TEXT), got %s", fname, what,
-                                     is_null(v) ? "NULL" : (const char *)sqlite3_value_text(v)));
+    const char *got = vg_graph_shown(v);
+    return vg_graph_fail(err, SQLITE_ERROR,
+                         got ? sqlite3_mprintf("%s: %s must be a name (TEXT), got %s", fname, what, got) : NULL);
 }
 
 static int source_args(const char *fname, sqlite3_value *const *args, vg_graph_source *source, char **err) {
@@ -49,21 +52,23 @@ static int max_depth_arg(const char *fname, sqlite3_value *v, uint32_t *out, cha
         *out = d < (sqlite3_int64)VG_GRAPH_NONE ? (uint32_t)d : VG_GRAPH_NONE;
         return SQLITE_OK;
     }
-    return fail(err, sqlite3_mprintf("%s: max_depth must be an integer >= 0, got %s", fname, sqlite3_value_text(v)));
+    return bad_arg(err, fname, "max_depth must be an integer >= 0", v);
 }
 
 static int direction_arg(const char *fname, sqlite3_value *v, vg_graph_direction *out, char **err) {
     static const char *const names[] = {"forward", "reverse", "both"};
     *out = VG_GRAPH_FORWARD;
     if (is_null(v)) return SQLITE_OK;
-    const char *text = (const char *)sqlite3_value_text(v);
-    for (int i = 0; text && sqlite3_value_type(v) == SQLITE_TEXT && i < 3; i++) {
+    const char *text = vg_graph_shown(v);
+    if (!text) return SQLITE_NOMEM; /* its text could not be made */
+    for (int i = 0; sqlite3_value_type(v) == SQLITE_TEXT && i < 3; i++) {
         if (sqlite3_stricmp(text, names[i]) == 0) {
             *out = (vg_graph_direction)i;
             return SQLITE_OK;
         }
     }
-    return fail(err, sqlite3_mprintf("%s: direction must be 'forward', 'reverse' or 'both', got %Q", fname, text));
+    return vg_graph_fail(err, SQLITE_ERROR,
+                         sqlite3_mprintf("%s: direction must be 'forward', 'reverse' or 'both', got %Q", fname, text));
 }
 
 /* The graph of a search from the start node (and to end_node), in res->graph (NULL: no rows). */
@@ -145,6 +150,8 @@ int vg_graph_run_components(sqlite3 *db, vg_graph_conn *conn, const char *fname,
 
 /* The largest iterations argument accepted. */
 #define MAX_ITERATIONS 1000000
+#define VG_GRAPH_STR(x) VG_GRAPH_STR_(x)
+#define VG_GRAPH_STR_(x) #x
 
 /* Hidden columns edge_table, src_col, dst_col, damping, iterations. */
 int vg_graph_run_pagerank(sqlite3 *db, vg_graph_conn *conn, const char *fname, sqlite3_value *const *args,
@@ -158,13 +165,12 @@ int vg_graph_run_pagerank(sqlite3 *db, vg_graph_conn *conn, const char *fname, s
         int type = sqlite3_value_type(d);
         damping = sqlite3_value_double(d);
         if ((type != SQLITE_INTEGER && type != SQLITE_FLOAT) || !(damping >= 0.0 && damping <= 1.0))
-            rc = fail(err, sqlite3_mprintf("%s: damping must be a number from 0 to 1, got %s", fname, sqlite3_value_text(d)));
+            rc = bad_arg(err, fname, "damping must be a number from 0 to 1", d);
     }
     if (rc == SQLITE_OK && !is_null(it)) {
         iterations = sqlite3_value_int64(it);
         if (sqlite3_value_type(it) != SQLITE_INTEGER || iterations < 0 || iterations > MAX_ITERATIONS)
-            rc = fail(err, sqlite3_mprintf("%s: iterations must be an integer from 0 to %d, got %s", fname, MAX_ITERATIONS,
-                                           sqlite3_value_text(it)));
+            rc = bad_arg(err, fname, "iterations must be an integer from 0 to " VG_GRAPH_STR(MAX_ITERATIONS), it);
     }
     if (rc == SQLITE_OK) rc = whole_graph(db, conn, fname, &source, res, err);
     return rc == SQLITE_OK ? status_code(vg_graph_pagerank(&res->graph->graph, damping, iterations, &res->rows)) : rc;

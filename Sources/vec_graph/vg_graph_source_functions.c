@@ -180,20 +180,17 @@ static int resolve(sqlite3 *db, const char *fname, const vg_graph_source *source
         rc = schema ? describe(db, t, schema, dot + 1, &exists) : SQLITE_NOMEM;
         sqlite3_free(schema);
     }
-    if (rc != SQLITE_OK) {
-        if (rc != SQLITE_NOMEM) *err = sqlite3_mprintf("%s: edge_table %Q: %s", fname, source->table, sqlite3_errmsg(db));
-        return rc;
-    }
-    if (!exists) {
-        *err = sqlite3_mprintf("%s: no such table: %s", fname, source->table);
-        return SQLITE_ERROR;
-    }
+    if (rc != SQLITE_OK)
+        return rc == SQLITE_NOMEM ? rc
+                                  : vg_graph_fail(err, rc, sqlite3_mprintf("%s: edge_table %Q: %s", fname, source->table,
+                                                                          sqlite3_errmsg(db)));
+    if (!exists) return vg_graph_fail(err, SQLITE_ERROR, sqlite3_mprintf("%s: no such table: %s", fname, source->table));
     static const char *const role[3] = {"src_col", "dst_col", "weight_col"};
     const char *const wanted[3] = {source->src_col, source->dst_col, source->weight_col};
     for (int i = 0; i < 3; i++) {
         if (!wanted[i] || t->col[i]) continue;
-        *err = sqlite3_mprintf("%s: %s: no such column in %s: %s", fname, role[i], source->table, wanted[i]);
-        return SQLITE_ERROR;
+        return vg_graph_fail(err, SQLITE_ERROR,
+                             sqlite3_mprintf("%s: %s: no such column in %s: %s", fname, role[i], source->table, wanted[i]));
     }
     return SQLITE_OK;
 }

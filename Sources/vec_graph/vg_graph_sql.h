@@ -137,6 +137,13 @@ void vg_graph_lookups_close(vg_graph_lookups *lk);
  * scans instead of searching; other errors with lk->err set (NULL only when out of memory). */
 int vg_graph_lookups_fetch(void *lk, vg_graph_local *local, uint32_t u, vg_graph_direction side);
 
+/* Errors (vg_graph_rows_functions.c). *err = message and rc, or SQLITE_NOMEM when the message is
+ * NULL (its allocation failed): a failed allocation is never reported as another error. */
+int vg_graph_fail(char **err, int rc, char *message);
+/* A value as an error message shows it: its text, or "NULL"; NULL when converting it to text ran out
+ * of memory (so the message is not made: vg_graph_fail then reports SQLITE_NOMEM). */
+const char *vg_graph_shown(sqlite3_value *v);
+
 /* Row checks shared by the full read and the lookups (vg_graph_rows_functions.c). */
 const char *vg_graph_type_name(int type);
 /* A row's endpoint types: INTEGER or TEXT, and the type seen so far (NO_IDS: none yet). */

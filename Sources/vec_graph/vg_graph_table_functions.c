@@ -166,10 +166,12 @@ static int graph_close(sqlite3_vtab_cursor *base) {
     return SQLITE_OK;
 }
 
+/* Every plain error of the graph functions comes with a message: SQLITE_ERROR without one is a
+ * message whose allocation failed, so it is reported as what it is, SQLITE_NOMEM. */
 static int set_error(sqlite3_vtab *tab, int rc, char *message) {
     sqlite3_free(tab->zErrMsg);
     tab->zErrMsg = message;
-    return rc;
+    return rc == SQLITE_ERROR && !message ? SQLITE_NOMEM : rc;
 }
 
 static int graph_filter(sqlite3_vtab_cursor *base, int idx_num, const char *idx_str, int argc, sqlite3_value **argv) {

@@ -65,9 +65,9 @@ int vg_graph_tables_find(vg_graph_conn *conn, const char *key, const int64_t ver
         return 0;
     }
     const vg_graph_source *source = t->source;
-    if (!table_copy(t, &e->table)) return 0;
+    int ok = table_copy(t, &e->table); /* out of memory: a miss, which the caller resolves afresh */
     t->source = source;
-    return 1;
+    return ok;
 }
 
 void vg_graph_tables_keep(vg_graph_conn *conn, const char *key, const int64_t versions[2], const vg_graph_table *t) {
