@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # Role: turn the five release binaries in BINDIR/<target>/ (as packaging/dist/build-all.sh leaves them)
 # into OUTDIR exactly as the release uploads it: vec_graph-<VERSION>-<target>.tar.gz (each holding the
-# binary under its own name), wheels/ (build_wheel.py), npm/ (generate.mjs + npm pack), wheels-sqlite/
-# (the vec-graph-sqlite wheels found in SQLITE_WHEELS, as cibuildwheel or packaging/python-sqlite/build.sh
-# left them) and SHA256SUMS. Every file is reproducible from the same inputs (fixed times, owners and order).
-# usage: assemble.sh BINDIR OUTDIR [SQLITE_WHEELS]
+# binary under its own name), wheels/ (build_wheel.py), npm/ (generate.mjs + npm pack, and the
+# @vec-graph/wasm tarball found in WASM_PACKAGE, as make wasm (packaging/wasm/pack.sh) left it),
+# wheels-sqlite/ (the vec-graph-sqlite wheels found in SQLITE_WHEELS, as cibuildwheel or
+# packaging/python-sqlite/build.sh left them) and SHA256SUMS. Every file is reproducible from the same
+# inputs (fixed times, owners and order). An empty SQLITE_WHEELS or WASM_PACKAGE adds none.
+# usage: assemble.sh BINDIR OUTDIR [SQLITE_WHEELS [WASM_PACKAGE]]
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 bindir=$(cd "${1:?usage: assemble.sh BINDIR OUTDIR}" && pwd)
-outdir=$(realpath -m "${2:?usage: assemble.sh BINDIR OUTDIR [SQLITE_WHEELS]}")
+outdir=$(realpath -m "${2:?usage: assemble.sh BINDIR OUTDIR [SQLITE_WHEELS [WASM_PACKAGE]]}")
 sqlite_wheels=${3:-}
+wasm_package=${4:-}
 version=$(cat "$root/VERSION")
 targets=(linux-x64 linux-arm64 darwin-x64 darwin-arm64 win32-x64)
 python=$(bash "$root/packaging/dist/venv.sh")
@@ -31,6 +34,9 @@ for target in "${targets[@]}"; do
   npm pack --silent --pack-destination "$outdir/npm" "$packages/@vec-graph/$target" >/dev/null
 done
 npm pack --silent --pack-destination "$outdir/npm" "$packages/vec-graph" >/dev/null
+if [[ -n $wasm_package ]]; then
+  cp "$wasm_package/vec-graph-wasm-$version.tgz" "$outdir/npm/"
+fi
 
 if [[ -n $sqlite_wheels ]]; then
   mkdir -p "$outdir/wheels-sqlite"

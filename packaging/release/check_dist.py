@@ -2,12 +2,14 @@
 """Role: check a release folder (assemble.sh's OUTDIR) as a test run: exactly the expected files, their
 SHA256SUMS, each binary (packaging/dist/verify.py), each wheel (tags, contents, RECORD, version,
 twine check), each vec-graph-sqlite wheel in wheels-sqlite/ (check_sqlite_wheels), each npm tarball
-(name, version, os/cpu, the very binary of its target), VERSION
+(name, version, os/cpu, the very binary of its target), @vec-graph/wasm (check_npm_wasm), VERSION
 everywhere, a CHANGELOG entry for VERSION, and RELEASE_TAG == v<VERSION> when that is set.
-Prints one line per check and ends with "N passed, N failed". Run it with packaging/dist/venv.sh's
-python (twine).
+--no-wasm REASON (the dry run on a machine without the wasm toolchain) expects no @vec-graph/wasm
+tarball and counts its checks as one skipped; a release (RELEASE_TAG set) refuses it.
+Prints one line per check and ends with "N passed, N failed[, N skipped]". Run it with
+packaging/dist/venv.sh's python (twine).
 
-usage: check_dist.py OUTDIR [AGAIN]"""
+usage: check_dist.py OUTDIR [AGAIN] [--no-wasm REASON]"""
 import base64
 import hashlib
 import json
@@ -33,13 +35,17 @@ TARGETS = {
 
 class Checks:
     def __init__(self):
-        self.passed = self.failed = 0
+        self.passed = self.failed = self.skipped = 0
 
     def check(self, ok, what, detail=""):
         print(f"  {'ok  ' if ok else 'FAIL'} {what}" + (f"\n{detail}" if detail and not ok else ""))
         self.passed += bool(ok)
         self.failed += not ok
         return ok
+
+    def skip(self, what, reason):
+        print(f"  skip {what}: {reason}")
+        self.skipped += 1
 
 
 def tgz_members(path):
@@ -162,7 +168,38 @@ def check_npm_main(c, path, version):
     c.check(files <= set(members), f"{path.name}: holds the loader ({', '.join(sorted(files))})")
 
 
-def main(outdir, again):
+def check_npm_wasm(c, path, version):
+    """@vec-graph/wasm as packaging/wasm/generate.mjs writes it: its name and VERSION, an ES module
+    package whose entries (browser, Node, types) and every listed file are in the tarball, the
+    entries' imports resolve inside it, and sqlite3.wasm is a WebAssembly module with vec_graph
+    compiled in, built for VERSION with the simd128 kernel (build-info.json)."""
+    members = tgz_members(path)
+    files = {name[len("package/"):]: data for name, (m, data) in members.items() if m.isfile()}
+    manifest = json.loads(files["package.json"]) if "package.json" in files else {}
+    c.check(manifest.get("name") == "@vec-graph/wasm" and manifest.get("version") == version,
+            f"{path.name}: package.json is @vec-graph/wasm@{version}", json.dumps(manifest)[:400])
+    entry = manifest.get("exports", {}).get(".", {})
+    want = {"types": "./index.d.ts", "node": "./node.mjs", "default": "./index.mjs"}
+    c.check(manifest.get("type") == "module" and entry == want and manifest.get("types") == want["types"],
+            f"{path.name}: an ES module package, exports '.' = index.mjs (node: node.mjs, types: index.d.ts)",
+            json.dumps({k: manifest.get(k) for k in ("type", "types", "exports")}))
+    listed = set(manifest.get("files", [])) | {"package.json", "README.md"}
+    targets = {t[2:] for t in [*entry.values(), *manifest.get("exports", {}).values()] if isinstance(t, str)}
+    need = {"index.mjs", "node.mjs", "index.d.ts", "sqlite3.wasm"} | targets
+    c.check(need <= listed and set(files) == listed, f"{path.name}: holds exactly its listed files, "
+            "among them index.mjs, node.mjs, index.d.ts, sqlite3.wasm and every export",
+            f"missing: {sorted(listed - set(files))}; unlisted: {sorted(set(files) - listed)}; not listed: {sorted(need - listed)}")
+    imports = {m for name in ("index.mjs", "node.mjs") for m in re.findall(r"from '\./([^']+)'", files.get(name, b"").decode())}
+    c.check(imports and imports <= set(files), f"{path.name}: index.mjs and node.mjs import only files it holds ({', '.join(sorted(imports))})")
+    wasm = files.get("sqlite3.wasm", b"")
+    c.check(wasm[:8] == b"\0asm\x01\0\0\0" and all(n in wasm for n in (b"vec_graph_version", b"vec_graph_kernel", b"hnsw_index")),
+            f"{path.name}: sqlite3.wasm is a WebAssembly module with vec_graph's SQL functions in it")
+    info = json.loads(files["build-info.json"]) if "build-info.json" in files else {}
+    c.check(info.get("vec_graph") == version and info.get("kernel") == "simd128",
+            f"{path.name}: build-info.json says vec_graph {version}, kernel simd128", json.dumps(info)[:400])
+
+
+def main(outdir, again, no_wasm):
     c = Checks()
     version = (ROOT / "VERSION").read_text().strip()
     c.check(re.fullmatch(r"\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?", version), f"VERSION {version} is a semantic version")
@@ -177,10 +214,14 @@ def main(outdir, again):
     npm_names = {t: f"npm/vec-graph-{t}-{version}.tgz" for t in TARGETS}
     wheels = sorted(p.relative_to(outdir).as_posix() for p in (outdir / "wheels").glob("*.whl"))
     sqlite_wheels = {p.relative_to(outdir).as_posix() for p in (outdir / "wheels-sqlite").glob("*.whl")}
+    wasm_npm = f"npm/vec-graph-wasm-{version}.tgz"
+    if no_wasm and tag:
+        c.check(False, f"a release ships {wasm_npm} (--no-wasm {no_wasm!r} is for the dry run only)")
     want = set(tarballs.values()) | set(npm_names.values()) | {f"npm/vec-graph-{version}.tgz", "SHA256SUMS"}
+    want |= set() if no_wasm else {wasm_npm}
     have = {p.relative_to(outdir).as_posix() for p in outdir.rglob("*") if p.is_file()}
     c.check(have - set(wheels) - sqlite_wheels == want and len(wheels) == 5,
-            f"{outdir}: 5 binary tarballs, 5 wheels, 6 npm tarballs, wheels-sqlite/, SHA256SUMS",
+            f"{outdir}: 5 binary tarballs, 5 wheels, {7 - bool(no_wasm)} npm tarballs, wheels-sqlite/, SHA256SUMS",
             f"missing: {sorted(want - have)}; unexpected: {sorted(have - want - set(wheels))}; wheels: {wheels}")
 
     sums = {}
@@ -216,12 +257,22 @@ def main(outdir, again):
     main_npm = outdir / f"npm/vec-graph-{version}.tgz"
     if c.check(main_npm.exists(), f"{main_npm.name} exists"):
         check_npm_main(c, main_npm, version)
+    if no_wasm:
+        c.skip(f"{wasm_npm} (@vec-graph/wasm)", no_wasm)
+    elif c.check((outdir / wasm_npm).exists(), f"{wasm_npm} exists"):
+        check_npm_wasm(c, outdir / wasm_npm, version)
     check_sqlite_wheels(c, outdir, version, release=bool(tag))
-    print(f"release-dry-run: {c.passed} passed, {c.failed} failed")
+    print(f"release-dry-run: {c.passed} passed, {c.failed} failed" + (f", {c.skipped} skipped" if c.skipped else ""))
     return 1 if c.failed else 0
 
 
 if __name__ == "__main__":
-    if len(sys.argv) not in (2, 3):
-        sys.exit(__doc__.split("\n\n")[1])
-    sys.exit(main(Path(sys.argv[1]).resolve(), Path(sys.argv[2]).resolve() if len(sys.argv) == 3 else None))
+    args = sys.argv[1:]
+    no_wasm = None
+    if "--no-wasm" in args:
+        at = args.index("--no-wasm")
+        no_wasm = args[at + 1] if at + 1 < len(args) and args[at + 1] else None
+        args[at:at + 2] = []
+    if len(args) not in (1, 2) or ("--no-wasm" in sys.argv and not no_wasm):
+        sys.exit(__doc__.split("\n\n")[-1])
+    sys.exit(main(Path(args[0]).resolve(), Path(args[1]).resolve() if len(args) == 2 else None, no_wasm))
