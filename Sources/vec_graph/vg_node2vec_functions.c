@@ -30,9 +30,12 @@ static void fail(sqlite3_context *ctx, int rc, char *msg) {
     sqlite3_free(msg);
 }
 
+/* A bad argument's message is not made when its value's text cannot be (vg_graph_shown NULL): *err
+ * stays NULL, which fail() reports as out of memory. */
 static const char *text_arg(sqlite3_value **argv, int i, char **err) {
-    const char *s = sqlite3_value_type(argv[i]) == SQLITE_TEXT ? (const char *)sqlite3_value_text(argv[i]) : NULL;
-    if (!s) *err = sqlite3_mprintf("%s: %s must be a table or column name (TEXT)", VG_NODE2VEC_FNAME, arg_name[i]);
+    int is_text = sqlite3_value_type(argv[i]) == SQLITE_TEXT;
+    const char *s = is_text ? (const char *)sqlite3_value_text(argv[i]) : NULL;
+    if (!is_text) *err = sqlite3_mprintf("%s: %s must be a table or column name (TEXT)", VG_NODE2VEC_FNAME, arg_name[i]);
     return s;
 }
 
@@ -42,8 +45,9 @@ static int count_arg(sqlite3_value **argv, int i, sqlite3_int64 max, uint32_t *o
         *out = (uint32_t)v;
         return 1;
     }
-    *err = sqlite3_mprintf("%s: %s must be an integer from 1 to %lld, got %s", VG_NODE2VEC_FNAME, arg_name[i], max,
-                           sqlite3_value_type(argv[i]) == SQLITE_NULL ? "NULL" : (const char *)sqlite3_value_text(argv[i]));
+    const char *got = vg_graph_shown(argv[i]);
+    if (got)
+        *err = sqlite3_mprintf("%s: %s must be an integer from 1 to %lld, got %s", VG_NODE2VEC_FNAME, arg_name[i], max, got);
     return 0;
 }
 
@@ -51,13 +55,15 @@ static int count_arg(sqlite3_value **argv, int i, sqlite3_int64 max, uint32_t *o
 static int positive_arg(sqlite3_value **argv, int i, double lo, double hi, double *out, char **err) {
     int type = sqlite3_value_type(argv[i]);
     double v = sqlite3_value_double(argv[i]);
-    const char *got = type == SQLITE_NULL ? "NULL" : (const char *)sqlite3_value_text(argv[i]);
-    if ((type != SQLITE_INTEGER && type != SQLITE_FLOAT) || !(v > 0.0))
-        *err = sqlite3_mprintf("%s: %s must be a number > 0, got %s", VG_NODE2VEC_FNAME, arg_name[i], got);
-    else if (!(v >= lo && v <= hi))
-        *err = sqlite3_mprintf("%s: %s must be from %g to %g, got %s", VG_NODE2VEC_FNAME, arg_name[i], lo, hi, got);
+    int positive = (type == SQLITE_INTEGER || type == SQLITE_FLOAT) && v > 0.0, in_range = v >= lo && v <= hi;
     *out = v;
-    return *err == NULL;
+    if (positive && in_range) return 1;
+    const char *got = vg_graph_shown(argv[i]);
+    if (got && !positive)
+        *err = sqlite3_mprintf("%s: %s must be a number > 0, got %s", VG_NODE2VEC_FNAME, arg_name[i], got);
+    else if (got)
+        *err = sqlite3_mprintf("%s: %s must be from %g to %g, got %s", VG_NODE2VEC_FNAME, arg_name[i], lo, hi, got);
+    return 0;
 }
 
 static int read_params(int argc, sqlite3_value **argv, vg_graph_source *src, const char **output,
@@ -78,8 +84,8 @@ static int read_params(int argc, sqlite3_value **argv, vg_graph_source *src, con
     p->seed = VG_NODE2VEC_DEFAULT_SEED;
     if (argc > ARG_SEED && sqlite3_value_type(argv[ARG_SEED]) != SQLITE_NULL) {
         if (sqlite3_value_type(argv[ARG_SEED]) != SQLITE_INTEGER) {
-            *err = sqlite3_mprintf("%s: seed must be an integer, got %s", VG_NODE2VEC_FNAME,
-                                   (const char *)sqlite3_value_text(argv[ARG_SEED]));
+            const char *got = vg_graph_shown(argv[ARG_SEED]);
+            if (got) *err = sqlite3_mprintf("%s: seed must be an integer, got %s", VG_NODE2VEC_FNAME, got);
             return 0;
         }
         p->seed = (uint64_t)sqlite3_value_int64(argv[ARG_SEED]);

@@ -11,8 +11,11 @@
 /* word2vec's sigmoid table: SIGMOID_SIZE steps over [-MAX_EXP, MAX_EXP]. */
 #define SIGMOID_SIZE 1000
 #define MAX_EXP 6
-/* Tokens between two polls of the stop callback. */
-#define POLL_TOKENS 8192
+/* Work between two polls of the stop callback, in float multiply-adds (a walk step counts as
+ * STEP_WORK): about a millisecond, so that a call with a huge window, neg_samples or dims stops as
+ * soon as asked, while the poll (~10 us) stays a small part of the time. */
+#define POLL_WORK (1u << 21)
+#define STEP_WORK 16
 /* Independent streams from one seed. */
 #define WALK_STREAM 0x6e6f64653277616cULL
 #define INIT_STREAM 0x696e697476656373ULL
@@ -29,11 +32,19 @@ typedef struct trainer {
     uint64_t *count;
     vg_node2vec_alias neg;
     vg_node2vec_rng rng;
-    uint64_t done, total, unpolled;
+    uint64_t done, total, work; /* work: since the last poll */
     float sigmoid[SIGMOID_SIZE];
 } trainer;
 
 typedef vg_node2vec_status (*walk_visitor)(trainer *t, uint32_t len);
+
+/* Counts work done; polls the stop callback once POLL_WORK has been done since the last poll. */
+static vg_node2vec_status did(trainer *t, uint64_t work) {
+    t->work += work;
+    if (t->work < POLL_WORK) return VG_NODE2VEC_OK;
+    t->work = 0;
+    return t->stop && t->stop(t->stop_ctx) ? VG_NODE2VEC_STOPPED : VG_NODE2VEC_OK;
+}
 
 /* y += a * x, eight lanes at a time so that compilers vectorize it at -O2. */
 static void axpy(float *restrict y, float a, const float *restrict x, uint32_t n) {
@@ -64,13 +75,9 @@ static vg_node2vec_status for_each_walk(trainer *t, walk_visitor visit) {
         }
         for (uint32_t i = 0; i < n; i++) {
             uint32_t len = vg_node2vec_walk(t->g, t->p->p, t->p->q, t->order[i], t->p->walk_length, &rng, t->walk);
-            vg_node2vec_status rc = visit(t, len);
+            vg_node2vec_status rc = did(t, (uint64_t)len * STEP_WORK);
+            if (rc == VG_NODE2VEC_OK) rc = visit(t, len);
             if (rc != VG_NODE2VEC_OK) return rc;
-            t->unpolled += len;
-            if (t->unpolled >= POLL_TOKENS) {
-                t->unpolled = 0;
-                if (t->stop && t->stop(t->stop_ctx)) return VG_NODE2VEC_STOPPED;
-            }
         }
     }
     return VG_NODE2VEC_OK;
@@ -82,12 +89,14 @@ static vg_node2vec_status count_walk(trainer *t, uint32_t len) {
     return VG_NODE2VEC_OK;
 }
 
-/* One skip-gram pair: the context node's vector learns to predict center against negatives. */
-static void train_pair(trainer *t, uint32_t center, uint32_t context, float alpha) {
+/* One skip-gram pair: the context node's vector learns to predict center against negatives. A stop
+ * asked for midway leaves the vectors half-updated, which is fine: they are then not written. */
+static vg_node2vec_status train_pair(trainer *t, uint32_t center, uint32_t context, float alpha) {
     uint32_t dims = t->p->dims;
     float *l1 = t->syn0 + (size_t)context * dims;
     memset(t->neu1e, 0, dims * sizeof *t->neu1e);
     for (uint32_t d = 0; d <= t->p->neg_samples; d++) {
+        if (did(t, 1 + 3 * (uint64_t)dims) != VG_NODE2VEC_OK) return VG_NODE2VEC_STOPPED;
         uint32_t target = center;
         float label = 1.0f;
         if (d > 0) {
@@ -104,6 +113,7 @@ static void train_pair(trainer *t, uint32_t center, uint32_t context, float alph
         axpy(l2, g, l1, dims);
     }
     axpy(l1, 1.0f, t->neu1e, dims);
+    return VG_NODE2VEC_OK;
 }
 
 static vg_node2vec_status train_walk(trainer *t, uint32_t len) {
@@ -113,8 +123,10 @@ static vg_node2vec_status train_walk(trainer *t, uint32_t len) {
     for (uint32_t i = 0; i < len; i++) {
         uint32_t span = window - (uint32_t)(((vg_node2vec_next(&t->rng) >> 32) * (uint64_t)window) >> 32);
         uint32_t lo = i > span ? i - span : 0, hi = len - 1 - i > span ? i + span : len - 1;
-        for (uint32_t c = lo; c <= hi; c++)
-            if (c != i) train_pair(t, t->walk[i], t->walk[c], alpha);
+        for (uint32_t c = lo; c <= hi; c++) {
+            vg_node2vec_status rc = c != i ? train_pair(t, t->walk[i], t->walk[c], alpha) : VG_NODE2VEC_OK;
+            if (rc != VG_NODE2VEC_OK) return rc;
+        }
     }
     t->done += len;
     return VG_NODE2VEC_OK;

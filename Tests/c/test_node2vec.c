@@ -104,6 +104,10 @@ static int stop_now(void *ctx) {
     return 1;
 }
 
+static int stop_second(void *ctx) {
+    return ++*(int *)ctx >= 2;
+}
+
 static float cosine(const float *a, const float *b, uint32_t n) {
     double ab = 0, aa = 0, bb = 0;
     for (uint32_t i = 0; i < n; i++) ab += a[i] * b[i], aa += a[i] * a[i], bb += b[i] * b[i];
@@ -143,6 +147,13 @@ static void test_train(void) {
     CHECK(within / nw > across / na + 0.5, "cliques separate: mean cosine within %.3f, across %.3f", within / nw, across / na);
     int polls = 0;
     CHECK(vg_node2vec_train(&g, &p, dot, stop_now, &polls, b) == VG_NODE2VEC_STOPPED && polls == 1, "stop ends training");
+    /* a million negatives per pair and a window over the whole walk: years of work before the first
+     * walk is trained; polled by work done, training stops at the second poll */
+    p.neg_samples = 1000000;
+    p.window = 1000000;
+    polls = 0;
+    CHECK(vg_node2vec_train(&g, &p, dot, stop_second, &polls, b) == VG_NODE2VEC_STOPPED && polls == 2,
+          "a huge request stops when asked (polls %d)", polls);
     free(a);
     free(b);
     vg_node2vec_graph_free(&g);
