@@ -277,7 +277,9 @@ static void pick_query(fz_in *in, const model *m, knn_query *k) {
     if (k->k == 100000) k->k = MAXROWS + 1; /* valid and larger than any index here */
     uint8_t flags = fz_byte(in);
     k->use_limit = (flags & 7) == 7;
-    if (k->use_limit && k->k < 1) k->k = 1; /* LIMIT 0 returns nothing, LIMIT -1 is no limit: SQLite's rules */
+    /* LIMIT 0 returns nothing, LIMIT -1 is no limit (SQLite's rules): such a k is asked as LIMIT 1, a
+     * valid query */
+    if (k->use_limit && k->k < 1) k->k = 1, k->k_ok = 1;
     k->has_ef = !k->use_limit && (flags & 8);
     if (k->has_ef) {
         uint8_t e = fz_byte(in);
