@@ -93,9 +93,9 @@ rm -f "$results/cross-log.log"
 step fuzz-log bash packaging/release/fuzz/run.sh "$results" 20
 rm -f "$results/fuzz-log.log"
 # Faults and hostile input (issue 15): compat-matrix's oom and ioerr modes (scripts/run-matrix-faults.sh:
-# the newest release, vector/*), and the libFuzzer targets hnsw_shadow and graph (Tests/fuzz/run.sh), 25 s
+# the newest release, vector/*), and the libFuzzer targets hnsw_shadow, graph and hnsw_ops (Tests/fuzz/run.sh), 25 s
 # each from their committed seeds.
-echo "matrix-faults fuzz-hnsw-shadow fuzz-graph" >> "$results/expected.txt"
+echo "matrix-faults fuzz-hnsw-shadow fuzz-graph fuzz-hnsw-ops" >> "$results/expected.txt"
 rm -f build/matrix/junit-faults.xml
 step matrix-faults-log bash scripts/run-matrix-faults.sh
 [ -f build/matrix/junit-faults.xml ] && cp build/matrix/junit-faults.xml "$results/matrix-faults.xml"
