@@ -18,7 +18,7 @@ static int find_table(sqlite3 *db, const char *schema, const char *name, char **
     sqlite3_stmt *stmt = NULL;
     int rc = sqlite3_prepare_v2(db, query, -1, &stmt, NULL);
     sqlite3_free(query);
-    if (rc != SQLITE_OK) return rc == SQLITE_NOMEM ? rc : SQLITE_OK;
+    if (rc != SQLITE_OK) return rc == SQLITE_ERROR ? SQLITE_OK : rc; /* no such schema; not an I/O error */
     sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
     rc = sqlite3_step(stmt);
     if (rc == SQLITE_ROW) {
@@ -66,12 +66,13 @@ int vg_node2vec_output_open(sqlite3 *db, const char *name, uint32_t dims, vg_nod
         rc = SQLITE_ERROR;
     } else {
         vg_node2vec_schema_rc s = vg_node2vec_hnsw_options(sql, &out->params, msg);
+        /* SQLITE_ERROR with *err NULL (its allocation failed) is reported as out of memory */
         if (s == VG_NODE2VEC_SCHEMA_NOMEM) rc = SQLITE_NOMEM;
-        else if (s == VG_NODE2VEC_SCHEMA_NOT_HNSW) *err = sqlite3_mprintf("%s: output_table %s is not an hnsw_index", f, name);
+        else if (s != VG_NODE2VEC_SCHEMA_OK || (uint32_t)out->params.dims != dims) rc = SQLITE_ERROR;
+        if (s == VG_NODE2VEC_SCHEMA_NOT_HNSW) *err = sqlite3_mprintf("%s: output_table %s is not an hnsw_index", f, name);
         else if (s == VG_NODE2VEC_SCHEMA_BAD) *err = sqlite3_mprintf("%s: output_table %s: %s", f, name, msg);
-        else if ((uint32_t)out->params.dims != dims)
+        else if (rc == SQLITE_ERROR)
             *err = sqlite3_mprintf("%s: dimensions is %u but output_table %s has %d", f, dims, name, out->params.dims);
-        if (*err || rc != SQLITE_OK) rc = rc == SQLITE_OK ? SQLITE_ERROR : rc;
     }
     sqlite3_free(sql);
     if (rc != SQLITE_OK) vg_node2vec_output_close(out);
@@ -211,8 +212,16 @@ int vg_node2vec_output_write(sqlite3 *db, const vg_node2vec_output *out, const v
     /* The outermost savepoint's RELEASE would be a COMMIT, whose writes (hnsw_index's xSync) a
      * progress handler still asking to stop interrupts, leaving the transaction open: ROLLBACK it. A
      * nested one's ROLLBACK TO and RELEASE write nothing. */
-    if (rc != SQLITE_OK && opened && !sqlite3_get_autocommit(db))
-        sqlite3_exec(db, outermost ? "ROLLBACK" : "ROLLBACK TO node2vec_train; RELEASE node2vec_train", NULL, NULL, NULL);
+    if (rc != SQLITE_OK && opened && !sqlite3_get_autocommit(db)) {
+        int undo = sqlite3_exec(db, outermost ? "ROLLBACK" : "ROLLBACK TO node2vec_train; RELEASE node2vec_train", NULL, NULL, NULL);
+        if (undo != SQLITE_OK) { /* an I/O error there can undo the caller's whole transaction: say so */
+            sqlite3_free(*err);
+            *err = undo == SQLITE_NOMEM ? NULL
+                                        : sqlite3_mprintf("%s: writing %s: undoing the failed write: %s", VG_NODE2VEC_FNAME,
+                                                          out->table, sqlite3_errmsg(db));
+            rc = undo;
+        }
+    }
     sqlite3_free(w.rowid);
     sqlite3_free(w.fresh);
     sqlite3_free(blob);
