@@ -25,15 +25,22 @@ typedef struct check {
     char *problem;
 } check;
 
+/* The problem of a check whose report found no memory: the check stops, and fails with SQLITE_NOMEM
+ * (not with a later, wrong finding, nor with a finding that names nothing). */
+static char out_of_memory[] = "out of memory";
+
 /* Records the first problem: what (sqlite3_mprintf'd, taken over) prefixed with the table. */
 static void report(check *c, char *what) {
     const vg_hnsw_params *p = &c->vt->params;
     /* compact storage names itself (and its rescore), so what a finding is about is plain */
-    if (!c->problem && p->storage == VG_ELEM_F32)
-        c->problem = sqlite3_mprintf("hnsw_index %s: %s", c->vt->name, what ? what : "damaged");
+    if (!c->problem && !what)
+        c->problem = out_of_memory;
+    else if (!c->problem && p->storage == VG_ELEM_F32)
+        c->problem = sqlite3_mprintf("hnsw_index %s: %s", c->vt->name, what);
     else if (!c->problem)
         c->problem = sqlite3_mprintf("hnsw_index %s (storage %s, rescore %d): %s", c->vt->name, vg_elem_name(p->storage),
-                                     p->rescore, what ? what : "damaged");
+                                     p->rescore, what);
+    if (!c->problem) c->problem = out_of_memory;
     sqlite3_free(what);
 }
 
@@ -215,6 +222,10 @@ int vg_hnsw_check(vg_hnsw_vtab *vt, char **problem) {
     vg_free(c.rowid);
     vg_free(c.claimed);
     vg_free(c.present);
+    if (c.problem == out_of_memory) {
+        c.problem = NULL;
+        if (rc == SQLITE_OK) rc = SQLITE_NOMEM;
+    }
     if (rc != SQLITE_OK) {
         sqlite3_free(c.problem);
         return rc;

@@ -62,7 +62,8 @@ int vg_hnsw_error(vg_hnsw_vtab *vt, int rc, const char *fmt, ...) {
     sqlite3_free(vt->base.zErrMsg);
     vt->base.zErrMsg = msg ? sqlite3_mprintf("hnsw_index: %s", msg) : NULL;
     sqlite3_free(msg);
-    return rc;
+    /* without its message the error would be SQLite's bare "SQL logic error": out of memory is what happened */
+    return vt->base.zErrMsg || rc == SQLITE_OK ? rc : SQLITE_NOMEM;
 }
 
 int vg_hnsw_sql_error(vg_hnsw_vtab *vt, int rc) {
@@ -251,6 +252,7 @@ static int check_shape(vg_hnsw_vtab *vt, const struct shadow_shape *shape) {
     rc = sqlite3_prepare_v2(vt->db, sql, -1, &s, NULL);
     sqlite3_free(sql);
     sqlite3_finalize(s);
+    if (rc == SQLITE_NOMEM) return rc; /* not a finding about the table */
     return rc == SQLITE_OK ? SQLITE_OK : damaged_schema(vt, shape->suffix, "is a WITHOUT ROWID table");
 }
 
