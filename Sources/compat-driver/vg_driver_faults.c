@@ -29,9 +29,11 @@ typedef struct {
     result expected;
 } replayed;
 
+enum { SAMPLE, EVERY, SITES };
+
 struct vg_faults {
     int mode;
-    int every_point;
+    int points; /* SAMPLE, EVERY or SITES (--fault-points sample, all, sites) */
     char *db_path, *extension;
     vg_snapshot snapshot; /* the state at the last record boundary outside a transaction */
     replayed *replay;     /* the records run since, in order */
@@ -68,9 +70,12 @@ static int same(const result *a, const result *b) {
 
 vg_faults *vg_faults_new(const char *mode, const char *points, const char *db_path, const char *extension) {
     int m = mode && strcmp(mode, "oom") == 0 ? OOM : mode && strcmp(mode, "ioerr") == 0 ? IOERR : -1;
-    int every = points == NULL || strcmp(points, "sample") == 0 ? 0 : strcmp(points, "all") == 0 ? 1 : -1;
-    if (m < 0 || every < 0 || db_path == NULL) {
-        fprintf(stderr, "vg_driver: --faults takes oom or ioerr, --fault-points sample or all\n");
+    int chosen = points == NULL || strcmp(points, "sample") == 0 ? SAMPLE
+                 : strcmp(points, "all") == 0                  ? EVERY
+                 : strcmp(points, "sites") == 0                ? SITES
+                                                               : -1;
+    if (m < 0 || chosen < 0 || db_path == NULL) {
+        fprintf(stderr, "vg_driver: --faults takes oom or ioerr, --fault-points sample, all or sites\n");
         return NULL;
     }
     int rc = m == OOM ? vg_oom_install() : vg_ioerr_install();
@@ -81,7 +86,7 @@ vg_faults *vg_faults_new(const char *mode, const char *points, const char *db_pa
     vg_faults *f = calloc(1, sizeof *f);
     if (f == NULL) return NULL;
     f->mode = m;
-    f->every_point = every;
+    f->points = chosen;
     f->db_path = vg_strdup(db_path);
     f->extension = extension ? vg_strdup(extension) : NULL;
     return f;
@@ -242,7 +247,7 @@ static void choose(const vg_faults *f, long long n, unsigned char *chosen, long 
     uint64_t *seen = calloc(cap, sizeof *seen); /* open addressing; 0 is empty (a site hash of 0 counts as seen) */
     *sites = 0;
     for (long long i = 0; i < n; i++) {
-        chosen[i] = f->every_point || i < SAMPLE_ALL || (i + 1 - SAMPLE_ALL) % stride == 0;
+        chosen[i] = f->points == EVERY || (f->points == SAMPLE && (i < SAMPLE_ALL || (i + 1 - SAMPLE_ALL) % stride == 0));
         if (!seen) continue;
         size_t at = (size_t)(site[i] ^ (site[i] >> 29)) & (cap - 1);
         while (seen[at] && seen[at] != site[i]) at = (at + 1) & (cap - 1);

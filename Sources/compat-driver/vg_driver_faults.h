@@ -19,7 +19,8 @@
 **   - the record, run again without faults from the state before it, gives its fault-free output.
 ** --fault-points all tries every point; sample (the default) every point up to SAMPLE_ALL, then every
 ** SAMPLE_STRIDE-th, plus the first point of every distinct call site (a hash of the stack above the
-** allocator or the VFS, SITE_DEPTH frames), so that every site fails at least once.
+** allocator or the VFS, SITE_DEPTH frames), so that every site fails at least once; sites only the
+** first point of every distinct call site (the smallest sample that still fails every site once).
 ** Per record the driver prints, before the record's OK/ERR line:
 **   FAULTS <mode> <points> <tried> <runs> <failed> <sites> <sites-failed>\n
 **     points: fault points in the fault-free run; tried: points tried; runs: faulted runs; failed: runs

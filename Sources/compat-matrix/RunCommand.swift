@@ -16,7 +16,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Comma list of modes: plain, asan, msan (skipped where the compiler lacks it), and the fault-injection modes oom and ioerr (asan binaries; docs/compat-matrix.md).")
     var modes = "plain,asan"
 
-    @Option(name: .customLong("fault-points"), help: "Fault points the oom and ioerr modes try per record: sample (default) or all.")
+    @Option(name: .customLong("fault-points"), help: "Fault points the oom and ioerr modes try per record: sample (default), all, or sites (the first point of every call site).")
     var faultPoints = "sample"
 
     @Option(name: .customLong("fault-timeout"), help: "Timeout of one fixture file's run in the oom and ioerr modes, in seconds.")
@@ -80,7 +80,7 @@ struct RunCommand: AsyncParsableCommand {
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if timeout < 1 || faultTimeout < 1 { throw ValidationError("--timeout and --fault-timeout must be at least 1 second") }
-        if FaultPoints(rawValue: faultPoints) == nil { throw ValidationError("--fault-points takes sample or all") }
+        if FaultPoints(rawValue: faultPoints) == nil { throw ValidationError("--fault-points takes sample, all or sites") }
     }
 
     func run() async throws {

@@ -79,4 +79,6 @@ public enum FaultPoints: String, Sendable, CaseIterable {
     case sample
     /// Every point.
     case all
+    /// Only the first point of every call site: each site fails once (make test's graph and node2vec files).
+    case sites
 }
