@@ -15,6 +15,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "vg_hnsw_options.h"
 #include "vg_hnsw_vtab.h"
 
 static const char *const statement_sql[VG_HNSW_SQL_COUNT] = {
@@ -164,9 +165,40 @@ static int shadow_kind(vg_hnsw_vtab *vt, const char *suffix, int *kind) {
     return rc;
 }
 
+/* Whether {name}_nodes has the columns of vec_graph 0.1's format 1 (id, level, vector). */
+static int is_format1(vg_hnsw_vtab *vt, int *yes) {
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(vt->db, "SELECT count(*) FROM pragma_table_info(?1, ?2) WHERE name IN ('level', 'vector')",
+                                -1, &s, NULL);
+    if (rc != SQLITE_OK) return vg_hnsw_sql_error(vt, rc);
+    char *table = sqlite3_mprintf("%s_nodes", vt->name);
+    if (!table) {
+        sqlite3_finalize(s);
+        return SQLITE_NOMEM;
+    }
+    sqlite3_bind_text(s, 1, table, -1, sqlite3_free);
+    sqlite3_bind_text(s, 2, vt->schema, -1, SQLITE_STATIC);
+    rc = sqlite3_step(s);
+    *yes = rc == SQLITE_ROW && sqlite3_column_int(s, 0) == 2;
+    rc = rc == SQLITE_ROW ? SQLITE_OK : vg_hnsw_sql_error(vt, rc);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/* Whether the table of suffix is this index's: "vectors" only with rescore, "edges" only in format 1
+ * (a table of the user's own by those names is left alone). */
+static int owns(vg_hnsw_vtab *vt, const char *suffix, int format1) {
+    if (strcmp(suffix, "vectors") == 0) return vt->params.rescore > 0;
+    if (strcmp(suffix, "edges") == 0) return format1;
+    return 1;
+}
+
 int vg_hnsw_shadow_drop(vg_hnsw_vtab *vt) {
     vg_hnsw_shadow_finalize(vt);
+    int format1, rc = is_format1(vt, &format1);
+    if (rc != SQLITE_OK) return rc;
     for (size_t i = 0; i < SHADOW_COUNT; i++) {
+        if (!owns(vt, shadow_suffix[i], format1)) continue;
         char *sql = sqlite3_mprintf("DROP TABLE IF EXISTS \"%w\".\"%w_%s\"", vt->schema, vt->name, shadow_suffix[i]);
         if (!sql) return SQLITE_NOMEM;
         int rc = sqlite3_exec(vt->db, sql, NULL, NULL, NULL);
@@ -178,10 +210,13 @@ int vg_hnsw_shadow_drop(vg_hnsw_vtab *vt) {
 
 int vg_hnsw_shadow_rename(vg_hnsw_vtab *vt, const char *new_name) {
     vg_hnsw_shadow_finalize(vt);
+    int format1, rc = is_format1(vt, &format1);
+    if (rc != SQLITE_OK) return rc;
     for (size_t i = 0; i < SHADOW_COUNT; i++) {
-        int kind, rc = shadow_kind(vt, shadow_suffix[i], &kind);
+        int kind;
+        rc = shadow_kind(vt, shadow_suffix[i], &kind);
         if (rc != SQLITE_OK) return rc;
-        if (kind != SHADOW_TABLE) continue;
+        if (kind != SHADOW_TABLE || !owns(vt, shadow_suffix[i], format1)) continue;
         char *sql = sqlite3_mprintf("ALTER TABLE \"%w\".\"%w_%s\" RENAME TO \"%w_%s\"", vt->schema, vt->name,
                                     shadow_suffix[i], new_name, shadow_suffix[i]);
         if (!sql) return SQLITE_NOMEM;
@@ -265,7 +300,7 @@ static int check_triggers(vg_hnsw_vtab *vt) {
                                            "(SELECT lower(?1 || '_' || value) FROM (SELECT 'config' AS value UNION ALL "
                                            "SELECT 'nodes' UNION ALL SELECT 'rowids' UNION ALL SELECT 'tombstones' "
                                            "UNION ALL SELECT 'free' UNION ALL SELECT 'changes' UNION ALL "
-                                           "SELECT 'vectors'))",
+                                           "SELECT 'vectors' WHERE ?2))",
                                            from)
                          : NULL;
         sqlite3_free(from);
@@ -275,6 +310,7 @@ static int check_triggers(vg_hnsw_vtab *vt) {
         sqlite3_free(sql);
         if (rc != SQLITE_OK) return vg_hnsw_sql_error(vt, rc);
         sqlite3_bind_text(s, 1, vt->name, -1, SQLITE_STATIC);
+        sqlite3_bind_int(s, 2, vt->params.rescore > 0); /* {name}_vectors is the index's with rescore only */
         rc = sqlite3_step(s);
         char *table = rc == SQLITE_ROW ? sqlite3_mprintf("%s", sqlite3_column_text(s, 0)) : NULL;
         sqlite3_finalize(s);
@@ -299,6 +335,20 @@ static int schema_version(vg_hnsw_vtab *vt, int id, int64_t *out) {
     return rc == SQLITE_ROW ? SQLITE_OK : vg_hnsw_sql_error(vt, sqlite3_errcode(vt->db));
 }
 
+/* An index vec_graph 0.1 wrote (storage format 1: {name}_nodes held the vectors, {name}_edges the
+ * links): the error says how to rebuild it from the vectors it holds, in plain SQL. */
+static int format1_error(vg_hnsw_vtab *vt) {
+    return vg_hnsw_error(vt, SQLITE_ERROR,
+                         "%s was written by vec_graph 0.1 (storage format 1), which this version does not read; "
+                         "rebuild it from its vectors: CREATE VIRTUAL TABLE \"%w\".\"%w_new\" USING "
+                         "hnsw_index(dimensions=%d, metric='%s', m=%d, ef_construction=%d); INSERT INTO \"%w\".\"%w_new\""
+                         "(rowid, vector) SELECT id, vector FROM \"%w\".\"%w_nodes\"; DROP TABLE \"%w\".\"%w\"; "
+                         "ALTER TABLE \"%w\".\"%w_new\" RENAME TO \"%w\"",
+                         vt->name, vt->schema, vt->name, vt->params.dims, vg_hnsw_metric_name(vt->params.metric),
+                         vt->params.m, vt->params.ef_construction, vt->schema, vt->name, vt->schema, vt->name,
+                         vt->schema, vt->name, vt->schema, vt->name, vt->name);
+}
+
 int vg_hnsw_shadow_check(vg_hnsw_vtab *vt) {
     int64_t own, temp;
     int rc = schema_version(vt, VG_HNSW_SQL_SCHEMA_VERSION, &own);
@@ -306,6 +356,10 @@ int vg_hnsw_shadow_check(vg_hnsw_vtab *vt) {
     if (rc != SQLITE_OK) return rc;
     int64_t versions = own << 32 | temp;
     if (versions == vt->checked_schema) return SQLITE_OK;
+    int format1;
+    rc = is_format1(vt, &format1);
+    if (rc != SQLITE_OK) return rc;
+    if (format1) return format1_error(vt);
     for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
         if (!vt->params.rescore && strcmp(shapes[i].suffix, "vectors") == 0) continue;
         rc = check_shape(vt, &shapes[i]);
@@ -347,11 +401,7 @@ int vg_hnsw_config_read(vg_hnsw_vtab *vt, vg_hnsw_state *st) {
     if (rc == SQLITE_DONE) rc = SQLITE_OK;
     else if (rc != SQLITE_OK && rc != SQLITE_CORRUPT_VTAB) return vg_hnsw_sql_error(vt, rc);
     if (rc != SQLITE_OK) return rc;
-    if (seen[0] && st->format == 1)
-        return vg_hnsw_error(vt, SQLITE_ERROR,
-                             "%s was written by vec_graph 0.1 (storage format 1); this version reads format %d: "
-                             "rebuild the index from its vectors",
-                             vt->name, VG_HNSW_FORMAT);
+    if (seen[0] && st->format == 1) return format1_error(vt);
     for (int i = 0; i < KEYS; i++)
         if (!seen[i]) return damaged_config(vt, keys[i], "is missing");
     if (st->format != VG_HNSW_FORMAT) return damaged_config(vt, "format", "is not a format this version reads");
