@@ -1,7 +1,8 @@
 /* hnsw_index with threads: 4 reader threads and 1 writer thread, each with its own connection to one
  * WAL database, in one process (so they share the index's store), linked with SQLite's amalgamation
  * and vec_graph compiled in (sqlite3_auto_extension). Built plain and under ThreadSanitizer
- * (make test-hnsw-threads, test-hnsw-threads-tsan).
+ * (make test-hnsw-threads, test-hnsw-threads-tsan). Runs twice: a float32 index, and an int8 one with
+ * rescore, whose answers come from the float32 originals the shared store keeps beside its nodes.
  *
  * The writer inserts, deletes and updates rows in transactions. Each reader, inside one read
  * transaction, asks for the exact top 10 (exact = 1) and the graph's top 10 of a random query, and
@@ -9,7 +10,7 @@
  * rows, and the graph's answer may hold only rows of the snapshot, with their true distances. No error
  * but SQLITE_BUSY (retried) may occur.
  *
- * Usage: hnsw_threads DB SECONDS   prints "hnsw threads: N passed, N failed" */
+ * Usage: hnsw_threads DB SECONDS (each run)   prints "hnsw threads: N passed, N failed" */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <pthread.h>
@@ -224,18 +225,16 @@ static void *writer(void *arg) {
     return NULL;
 }
 
-int main(int argc, char **argv) {
-    if (argc < 3) {
-        fprintf(stderr, "usage: hnsw_threads DB SECONDS\n");
-        return 2;
-    }
-    shared sh = {argv[1], atof(argv[2]), PTHREAD_MUTEX_INITIALIZER, 0, 0, 0, 0, ""};
-    sqlite3_auto_extension((void (*)(void))sqlite3_vecgraph_init);
-    remove(sh.path);
-    sqlite3 *db = open_db(&sh);
-    exec(&sh, db, "PRAGMA journal_mode = WAL");
-    exec(&sh, db, "CREATE VIRTUAL TABLE idx USING hnsw_index(dimensions=16, m=8, ef_construction=64)");
-    exec(&sh, db, "BEGIN");
+/* One run: the index made with options, filled, then the readers and the writer for sh->seconds. */
+static void run(shared *sh, const char *options) {
+    remove(sh->path);
+    sqlite3 *db = open_db(sh);
+    exec(sh, db, "PRAGMA journal_mode = WAL");
+    char create[256];
+    snprintf(create, sizeof create, "CREATE VIRTUAL TABLE idx USING hnsw_index(dimensions=16, m=8, ef_construction=64%s)",
+             options);
+    exec(sh, db, create);
+    exec(sh, db, "BEGIN");
     sqlite3_stmt *ins;
     sqlite3_prepare_v2(db, "INSERT INTO idx(rowid, vector) VALUES (?1, ?2)", -1, &ins, NULL);
     uint64_t seed = 99;
@@ -244,19 +243,33 @@ int main(int argc, char **argv) {
         random_vector(&seed, v);
         sqlite3_bind_int64(ins, 1, i);
         sqlite3_bind_blob(ins, 2, v, DIMS * 4, SQLITE_TRANSIENT);
-        if (sqlite3_step(ins) != SQLITE_DONE) problem(&sh, 0, "fill", sqlite3_errmsg(db));
+        if (sqlite3_step(ins) != SQLITE_DONE) problem(sh, 0, "fill", sqlite3_errmsg(db));
         sqlite3_reset(ins);
     }
     sqlite3_finalize(ins);
-    exec(&sh, db, "COMMIT");
+    exec(sh, db, "COMMIT");
     sqlite3_close(db);
     pthread_t t[READERS + 1];
-    for (int i = 0; i < READERS; i++) pthread_create(&t[i], NULL, reader, &sh);
-    pthread_create(&t[READERS], NULL, writer, &sh);
+    for (int i = 0; i < READERS; i++) pthread_create(&t[i], NULL, reader, sh);
+    pthread_create(&t[READERS], NULL, writer, sh);
     for (int i = 0; i <= READERS; i++) pthread_join(t[i], NULL);
+    char side[1024];
+    for (int i = 0; i < 2; i++) {
+        snprintf(side, sizeof side, "%s-%s", sh->path, i ? "shm" : "wal");
+        remove(side);
+    }
+    remove(sh->path);
+}
+
+int main(int argc, char **argv) {
+    if (argc < 3) {
+        fprintf(stderr, "usage: hnsw_threads DB SECONDS\n");
+        return 2;
+    }
+    sqlite3_auto_extension((void (*)(void))sqlite3_vecgraph_init);
+    /* float32, and int8 with rescore: its readers share the originals the store keeps beside nodes */
+    static const char *const configs[] = {"", ", storage='i8', rescore=4"};
     int passed = 0, failed = 0;
-    printf("%ld queries by %d readers, %ld commits by the writer, in %.1f s\n", sh.queries, READERS, sh.commits,
-           sh.seconds);
 #define RESULT(cond, ...)        \
     do {                         \
         if (cond) passed++;      \
@@ -265,17 +278,18 @@ int main(int argc, char **argv) {
         printf(__VA_ARGS__);     \
         printf("\n");            \
     } while (0)
-    RESULT(sh.queries > 0 && sh.commits > 0, "readers and writer both ran");
-    RESULT(sh.wrong == 0, "every answer matches its snapshot (%ld wrong%s%s)", sh.wrong, sh.wrong ? ": " : "",
-           sh.wrong ? sh.first_problem : "");
-    RESULT(sh.errors == 0, "no error but SQLITE_BUSY (%ld%s%s)", sh.errors, sh.errors ? ": " : "",
-           sh.errors ? sh.first_problem : "");
-    printf("hnsw threads: %d passed, %d failed\n", passed, failed);
-    char side[1024];
-    for (int i = 0; i < 2; i++) {
-        snprintf(side, sizeof side, "%s-%s", sh.path, i ? "shm" : "wal");
-        remove(side);
+    for (size_t c = 0; c < sizeof configs / sizeof configs[0]; c++) {
+        shared sh = {argv[1], atof(argv[2]), PTHREAD_MUTEX_INITIALIZER, 0, 0, 0, 0, ""};
+        run(&sh, configs[c]);
+        const char *what = c ? "i8, rescore=4" : "f32";
+        printf("%s: %ld queries by %d readers, %ld commits by the writer, in %.1f s\n", what, sh.queries, READERS,
+               sh.commits, sh.seconds);
+        RESULT(sh.queries > 0 && sh.commits > 0, "%s: readers and writer both ran", what);
+        RESULT(sh.wrong == 0, "%s: every answer matches its snapshot (%ld wrong%s%s)", what, sh.wrong,
+               sh.wrong ? ": " : "", sh.wrong ? sh.first_problem : "");
+        RESULT(sh.errors == 0, "%s: no error but SQLITE_BUSY (%ld%s%s)", what, sh.errors, sh.errors ? ": " : "",
+               sh.errors ? sh.first_problem : "");
     }
-    remove(sh.path);
+    printf("hnsw threads: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
