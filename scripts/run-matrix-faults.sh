@@ -7,7 +7,7 @@
 #   graph/errors.test, injection.test, --fault-points sites (only the first point of every call
 #   surface.test, node2vec/errors.test  site): the error paths of the graph functions and node2vec
 #   hnsw/errors.test,                  --fault-points sites: hnsw_index's error and transaction
-#   hnsw/transactions.test              paths (integrity.test, writes.test pass too, but +85 s, +40 s)
+#   hnsw/transactions.test              paths (integrity.test, writes.test pass too, but +85 s, +74 s)
 # All of graph/* and node2vec/* pass too, but take minutes: CI's faults job sweeps them at every
 # point. (The other hnsw files pass ioerr but take minutes, and show open findings under oom, see
 # docs/compat-matrix.md.) One
