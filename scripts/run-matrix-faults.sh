@@ -6,8 +6,8 @@
 #                                      rest, the first point of every call site)
 #   graph/errors.test, injection.test, --fault-points sites (only the first point of every call
 #   surface.test, node2vec/errors.test  site): the error paths of the graph functions and node2vec
-#   hnsw/errors.test,                  --fault-points sites: hnsw_index's error and transaction
-#   hnsw/transactions.test              paths (integrity.test, writes.test pass too, but +85 s, +74 s)
+#   hnsw/errors.test                   --fault-points sites: hnsw_index's error paths
+#                                      (integrity.test, writes.test pass too, but +85 s, +74 s)
 # All of graph/* and node2vec/* pass too, but take minutes: CI's faults job sweeps them at every
 # point. (The other hnsw files pass ioerr but take minutes, and show open findings under oom, see
 # docs/compat-matrix.md.) One
@@ -33,7 +33,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ ${#groups[@]} -gt 0 ] || groups=("vector/* sample" "graph/errors.test sites" "graph/injection.test sites"
-  "graph/surface.test sites" "node2vec/errors.test sites" "hnsw/errors.test sites" "hnsw/transactions.test sites")
+  "graph/surface.test sites" "node2vec/errors.test sites" "hnsw/errors.test sites")
 swift build --product compat-matrix
 matrix="$(swift build --show-bin-path)/compat-matrix"
 parts=$(mktemp -d)
