@@ -156,7 +156,7 @@ static int hnsw_sync(sqlite3_vtab *tab) {
 static void end_txn(vg_hnsw_vtab *vt, int committed) {
     if (vt->busy) vt->rollback_pending |= vt->in_txn; /* a rollback from inside xUpdate or xFilter */
     else if (vt->view && vt->in_txn) vg_hnsw_view_txn_end(vt->view, committed && vt->bumped);
-    vt->in_txn = vt->bumped = vt->stale = vt->broken = 0;
+    vt->in_txn = vt->bumped = vt->stale = vt->broken = vt->unsaved = 0;
 }
 
 void vg_hnsw_enter(vg_hnsw_vtab *vt) {
@@ -183,15 +183,17 @@ static int hnsw_rollback(sqlite3_vtab *tab) {
 }
 
 /* SQLite rolls the shadow tables back to the savepoint, whose state they held (flushed then); the
- * private nodes changed since go, and the view takes slots and entry from the tables again. */
+ * private nodes changed since go, and the view takes slots and entry from the tables again.
+ * But when the savepoint's own flush failed, the tables never held its state: the view does (the
+ * statement that opened it failed before changing anything), and keeps it, still dirty, for the
+ * next flush to write whole (the rows the failed flush wrote are outside the statement's undo). */
 static int hnsw_rollback_to(sqlite3_vtab *tab, int n) {
-    (void)n;
     vg_hnsw_vtab *vt = (vg_hnsw_vtab *)tab;
-    if (vt->in_txn) {
+    if (vt->in_txn && !(vt->unsaved && vt->unsaved == n + 1)) { /* n is -1 for the outermost */
         vg_hnsw_view_discard(vt->view);
         vt->stale = 1;
     }
-    vt->broken = 0;
+    vt->broken = vt->unsaved = 0;
     return SQLITE_OK;
 }
 
@@ -199,9 +201,11 @@ static int hnsw_rollback_to(sqlite3_vtab *tab, int n) {
  * Not from inside the table's own work: its own statements (a flush's writes, on a file whose
  * schema makes them open savepoints) would flush again, without end. */
 static int hnsw_savepoint(sqlite3_vtab *tab, int n) {
-    (void)n;
     vg_hnsw_vtab *vt = (vg_hnsw_vtab *)tab;
-    return vt->broken || vt->busy ? SQLITE_OK : vg_hnsw_flush(vt);
+    int rc = vt->broken || vt->busy ? SQLITE_OK : vg_hnsw_flush(vt);
+    /* unless SQLite rolled the whole transaction back already (an I/O error does) */
+    if (rc != SQLITE_OK && vt->in_txn) vt->unsaved = n + 1;
+    return rc;
 }
 
 static int hnsw_release(sqlite3_vtab *tab, int n) {

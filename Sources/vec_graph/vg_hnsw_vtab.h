@@ -87,6 +87,7 @@ typedef struct vg_hnsw_vtab {
     int broken;  /* a write failed half-way: the transaction can only roll back */
     int busy;    /* inside xUpdate or xFilter (vg_hnsw_enter / vg_hnsw_leave) */
     int rollback_pending; /* SQLite rolled the transaction back while busy: the view ends it on leaving */
+    int unsaved;          /* savepoint n + 1 whose flush failed: its ROLLBACK TO keeps the view (below) */
     int64_t checked_schema; /* the schema versions (its database's, temp's) the shadow tables were checked at */
     vg_hnsw_layout layout;
     int load_rc;                      /* the SQLite code of the last node read that failed */
