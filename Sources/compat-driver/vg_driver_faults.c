@@ -83,6 +83,11 @@ vg_faults *vg_faults_new(const char *mode, const char *points, const char *db_pa
         fprintf(stderr, "vg_driver: cannot install the %s fault injection: %s\n", mode, sqlite3_errstr(rc));
         return NULL;
     }
+    /* SQLite's random numbers seeded now: a PRNG_SAVE before their first use would save the unseeded
+    ** state, and each run of a record that draws them first (CREATE VIRTUAL TABLE: hnsw_index's id)
+    ** would seed it afresh from the OS and draw other numbers than the run it is checked against */
+    unsigned char seed;
+    sqlite3_randomness(1, &seed);
     vg_faults *f = calloc(1, sizeof *f);
     if (f == NULL) return NULL;
     f->mode = m;
