@@ -157,6 +157,8 @@ static int step(hnsw_cursor *c) {
     if (rc != SQLITE_ROW) return vg_hnsw_error(vt, rc, "%s: %s", vt->name, sqlite3_errmsg(vt->db));
     sqlite3_int64 id = sqlite3_column_int64(c->stmt, 0), slot = sqlite3_column_int64(c->stmt, 2);
     const char *kind = (const char *)sqlite3_column_text(c->stmt, 3);
+    /* a column accessor that ran out of memory answers NULL or 0 and says so in the error code */
+    if (!kind && sqlite3_errcode(vt->db) == SQLITE_NOMEM) return SQLITE_NOMEM;
     if (!kind || strcmp(kind, "null") == 0 || sqlite3_column_type(c->stmt, 2) != SQLITE_INTEGER)
         return vg_hnsw_error(vt, SQLITE_CORRUPT_VTAB, "%s is damaged: %s_rowids maps rowid %lld to no slot", vt->name,
                              vt->name, (long long)id);
@@ -521,10 +523,12 @@ static int result_vector(vg_hnsw_vtab *vt, const vg_hnsw_hit *hit, sqlite3_conte
     sqlite3_bind_int64(s, 1, hit->slot);
     sqlite3_bind_int64(s, 2, (sqlite3_int64)vt->layout.code_bytes);
     rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW && (size_t)sqlite3_column_bytes(s, 0) != vt->layout.code_bytes)
+    const void *code = rc == SQLITE_ROW ? sqlite3_column_blob(s, 0) : NULL;
+    if (rc == SQLITE_ROW && !code && sqlite3_errcode(vt->db) == SQLITE_NOMEM) rc = SQLITE_NOMEM;
+    else if (rc == SQLITE_ROW && (size_t)sqlite3_column_bytes(s, 0) != vt->layout.code_bytes)
         rc = vg_hnsw_error(vt, SQLITE_CORRUPT_VTAB, "%s is damaged: node in slot %lld: not a BLOB holding a vector",
                            vt->name, (long long)hit->slot);
-    else if (rc == SQLITE_ROW) rc = vg_hnsw_result_stored(vt, sqlite3_column_blob(s, 0), ctx);
+    else if (rc == SQLITE_ROW) rc = vg_hnsw_result_stored(vt, code, ctx);
     else if (rc == SQLITE_DONE) sqlite3_result_null(ctx);
     else rc = vg_hnsw_sql_error(vt, rc);
     if (rc == SQLITE_DONE) rc = SQLITE_OK;
