@@ -779,6 +779,11 @@ static void create_sql(model *m, fz_in *in, int force_valid, int *ok) {
                       "CREATE VIRTUAL TABLE \"%s\" USING hnsw_index(dimensions=%d, metric='%s', m=%d, "
                       "ef_construction=%d, seed=%d%s",
                       m->name, m->dims, metric[m->metric], mm, efc, seed, b & 1 ? ", cache_mb=1" : "");
+    /* bit 7: compact storage with rescore (int8 or bit, which take any finite vector), so the graph is
+     * searched on compact vectors while every distance the oracle checks is the float32 original's */
+    if (b & 0x80)
+        at += snprintf(m->sql + at, sizeof m->sql - (size_t)at, ", storage='%s', rescore=%d", b & 2 ? "bit" : "i8",
+                       1 + (b >> 2 & 3));
     *ok = force_valid || (b & 0x70) != 0x70;
     if (!*ok) at += snprintf(m->sql + at, sizeof m->sql - (size_t)at, ", %s", wrong[b >> 1 & 7]);
     snprintf(m->sql + at, sizeof m->sql - (size_t)at, ")");

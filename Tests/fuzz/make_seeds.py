@@ -35,14 +35,17 @@ L2, COSINE, IP = range(3)
 class Ops(Bytes):
     """A fuzz_hnsw_ops session: header, CREATE options, then operations."""
 
-    def __init__(self, rng, file=False, dims=4, metric=L2, m=4, efc=16, cache1=False, bad_create=None):
+    def __init__(self, rng, file=False, dims=4, metric=L2, m=4, efc=16, cache1=False, bad_create=None, compact=None):
         super().__init__()
         self.rng, self.dims = rng, dims
         self.u8(1 if file else 0)
-        self.create(dims, metric, m, efc, cache1, bad_create)
+        self.create(dims, metric, m, efc, cache1, bad_create, compact)
 
-    def create(self, dims, metric, m, efc, cache1=False, bad_create=None):
+    def create(self, dims, metric, m, efc, cache1=False, bad_create=None, compact=None):
+        """compact: (bit storage?, rescore 1..4) for storage = 'i8' | 'bit' with rescore."""
         b = (1 if cache1 else 0) | (0x70 | (bad_create << 1) if bad_create is not None else 0)
+        if compact is not None:
+            b |= 0x80 | (2 if compact[0] else 0) | (compact[1] - 1) << 2
         self.u8(b, dims - 1, metric, m - 2, efc - 1, 7)
         if bad_create is not None:  # the valid set that follows the refused one
             self.u8(0, dims - 1, metric, m - 2, efc - 1, 7)
@@ -109,6 +112,17 @@ def hnsw_ops_seeds():
         s.op(OP_DELETE).rid(i)
     s.knn(8).knn(8, exact=1).op(OP_SCAN).op(OP_OPTIMIZE).knn(8).op(OP_INTEGRITY)
     seeds["basics"] = s
+
+    # compact storage with rescore: i8 (l2), then bit (cosine); the distances are the originals' (an
+    # own random stream, so the seeds after these stay as they were)
+    compact_rng = random.Random(18)
+    for name, compact, metric in (("compact-i8", (False, 3), L2), ("compact-bit", (True, 4), COSINE)):
+        s = Ops(compact_rng, dims=8, metric=metric, compact=compact)
+        for i in range(1, 31):
+            s.insert(i)
+        s.knn(5).knn(5, exact=1).knn(3, limit=True, vector=True)
+        s.op(OP_UPDATE_VECTOR).rid(4).vector().op(OP_DELETE).rid(5).knn(6).knn(6, exact=1).op(OP_INTEGRITY)
+        seeds[name] = s
 
     s = Ops(rng, file=True, dims=3, metric=COSINE, m=3, efc=8)
     s.op(OP_TXN, 0)
