@@ -1,8 +1,9 @@
 /* HNSW graph changes over a view: insertion (Malkov & Yashunin, algorithm 1 with the
  * neighbour-selection heuristic of algorithm 4) into a new or a freed slot; the tombstone of a
  * deleted node; a node's new rowid; and cleaning, which takes the links to a purge cycle's tombstones
- * out of one node's lists (vg_hnsw_clean). Every change keeps the nodes it unlinks reachable where
- * it can tell they may not be. Every node changed goes private and dirty. */
+ * out of one node's lists (vg_hnsw_clean), and the relinking of what a tombstone about to be freed
+ * links to (vg_hnsw_before_free). Every change keeps the nodes it unlinks reachable where it can tell
+ * they may not be. Every node changed goes private and dirty. */
 #include <math.h>
 #include <string.h>
 
@@ -146,40 +147,71 @@ static int pick_host(vg_hnsw_view *v, const vg_hnsw_item *items, size_t n, int l
     return 0;
 }
 
-/* Whether one of slot's own neighbours on level, other than except, links back to it (1), not (0);
- * -1 on failure. A node with such a link is taken to be still reachable. */
-static int linked_back(vg_hnsw_view *v, uint32_t slot, int level, uint32_t except) {
+/* A tombstone of another purge cycle than the current one, whose links are being taken out (or a
+ * freed slot, which nothing should link to). */
+static int is_target(const vg_hnsw_node *n, uint16_t cycle, int all) {
+    return (n->flags & VG_HNSW_NODE_FREED) || ((n->flags & VG_HNSW_NODE_TOMBSTONE) && (all || n->cycle != cycle));
+}
+
+/* Gathers into items p's links on level that are not targets, and the nodes that are not targets
+ * behind its target links (breadth-first through targets, a bounded number of them), each with its
+ * distance to p. Returns the count, or (size_t)-1 on failure. */
+static size_t gather(vg_hnsw_view *v, uint32_t p, int level, uint16_t cycle, int all, scratch *sc) {
+    enum { THROUGH = 16 };
+    uint32_t queue[THROUGH + 1];
+    size_t n = 0, head = 0, tail = 0;
+    if (vg_hnsw_new_visit(v) != 0) return (size_t)-1;
+    v->visited[p] = v->epoch;
+    queue[tail++] = p;
+    while (head < tail) {
+        const vg_hnsw_node *at = vg_hnsw_get(v, queue[head++]);
+        if (!at) return (size_t)-1;
+        if (level > at->level) continue;
+        const uint32_t *list = vg_hnsw_node_list(&v->L, at, level);
+        for (uint32_t i = 1; i <= list[0] && n < sc->cap; i++) {
+            uint32_t t = list[i];
+            if (v->visited[t] == v->epoch) continue;
+            v->visited[t] = v->epoch;
+            const vg_hnsw_node *tn = vg_hnsw_get(v, t);
+            if (!tn) return (size_t)-1;
+            if (is_target(tn, cycle, all)) {
+                if (tail <= THROUGH) queue[tail++] = t;
+            } else if (tn->level >= level) {
+                double d;
+                if (node_dist(v, p, t, &d) != 0) return (size_t)-1;
+                sc->items[n++] = (vg_hnsw_item){d, t};
+            }
+        }
+    }
+    return n;
+}
+
+/* Whether one of slot's own live neighbours on level links back to it (1), not (0); -1 on failure. A
+ * node with such a link is taken to be still reachable; a link from a tombstone does not count, as it
+ * goes when the tombstone is freed. */
+static int linked_back(vg_hnsw_view *v, uint32_t slot, int level) {
     const vg_hnsw_node *n = vg_hnsw_get(v, slot);
     const uint32_t *list = n ? vg_hnsw_list_at(v, n, level) : NULL;
     if (!list) return -1;
     for (uint32_t i = 1; i <= list[0]; i++) {
-        if (list[i] == except) continue;
         const vg_hnsw_node *t = vg_hnsw_get(v, list[i]);
         const uint32_t *back = t ? vg_hnsw_list_at(v, t, level) : NULL;
         if (!back) return -1;
+        if (t->flags & (VG_HNSW_NODE_TOMBSTONE | VG_HNSW_NODE_FREED)) continue;
         for (uint32_t j = 1; j <= back[0]; j++)
             if (back[j] == slot) return 1;
     }
     return 0;
 }
 
-/* slot may have lost its last in-link on level: links it from the nearest of its own live neighbours
- * (except one) with room, else from the nearest, whose farthest link is then *evicted. */
-static int relink(vg_hnsw_view *v, uint32_t slot, int level, uint32_t except, scratch *sc, uint32_t *evicted) {
+/* slot may have lost its last in-link on level: links it from the nearest live node near it (its own
+ * live neighbours and those behind its tombstone neighbours) with room, else from the nearest, whose
+ * farthest link is then *evicted. */
+static int relink(vg_hnsw_view *v, uint32_t slot, int level, scratch *sc, uint32_t *evicted) {
     *evicted = VG_HNSW_NO_SLOT;
-    const vg_hnsw_node *n = vg_hnsw_get(v, slot);
-    const uint32_t *list = n ? vg_hnsw_list_at(v, n, level) : NULL;
-    if (!list) return -1;
-    size_t count = 0;
-    for (uint32_t i = 1; i <= list[0]; i++) {
-        /* a tombstone host would take the link with it when it is purged */
-        const vg_hnsw_node *h = list[i] == except ? NULL : vg_hnsw_get(v, list[i]);
-        if (list[i] != except && !h) return -1;
-        if (!h || (h->flags & (VG_HNSW_NODE_TOMBSTONE | VG_HNSW_NODE_FREED))) continue;
-        double d;
-        if (node_dist(v, slot, list[i], &d) != 0) return -1;
-        sc->items[count++] = (vg_hnsw_item){d, list[i]};
-    }
+    /* a tombstone host would take the link with it when it is purged */
+    size_t count = gather(v, slot, level, 0, 1, sc);
+    if (count == (size_t)-1) return -1;
     if (count == 0) return 0;
     sort_items(sc->items, count);
     uint32_t host;
@@ -189,20 +221,18 @@ static int relink(vg_hnsw_view *v, uint32_t slot, int level, uint32_t except, sc
 /* How many orphans one change follows: those a list change dropped, and those each relink evicted. */
 #define ORPHANS 320
 
-/* The nodes in orphans (n of them) lost a link on level: each live one that no neighbour of its own
- * links back to (but except) is linked again; a node a relink pushed out of a full list is checked in
- * turn. */
-static int keep_reachable(vg_hnsw_view *v, uint32_t *orphans, size_t n, int level, uint32_t except, scratch *sc) {
+/* The nodes in orphans (n of them) lost a link on level: each live one that no live neighbour of its
+ * own links back to is linked again; a node a relink pushed out of a full list is checked in turn. */
+static int keep_reachable(vg_hnsw_view *v, uint32_t *orphans, size_t n, int level, scratch *sc) {
     for (size_t i = 0; i < n; i++) {
-        if (orphans[i] == except) continue;
         /* a tombstone is never a result, and a purge must not find a new link to it */
         const vg_hnsw_node *o = vg_hnsw_get(v, orphans[i]);
         if (!o) return -1;
         if (o->flags & (VG_HNSW_NODE_TOMBSTONE | VG_HNSW_NODE_FREED)) continue;
-        int back = linked_back(v, orphans[i], level, except);
+        int back = linked_back(v, orphans[i], level);
         if (back < 0) return -1;
         uint32_t evicted = VG_HNSW_NO_SLOT;
-        if (!back && relink(v, orphans[i], level, except, sc, &evicted) != 0) return -1;
+        if (!back && relink(v, orphans[i], level, sc, &evicted) != 0) return -1;
         if (evicted != VG_HNSW_NO_SLOT && n < ORPHANS) orphans[n++] = evicted;
     }
     return 0;
@@ -248,46 +278,7 @@ static int connect(vg_hnsw_view *v, uint32_t n, uint32_t s, int level, scratch *
     items[m++] = (vg_hnsw_item){ds, s};
     sort_items(items, m);
     if (select_neighbors(v, items, m, cap, 0, list, sc->taken) != 0) return -1;
-    return keep_reachable(v, orphans, dropped_links(old, list, orphans, 256), level, VG_HNSW_NO_SLOT, sc);
-}
-
-/* A tombstone of another purge cycle than the current one, whose links are being taken out (or a
- * freed slot, which nothing should link to). */
-static int is_target(const vg_hnsw_node *n, uint16_t cycle, int all) {
-    return (n->flags & VG_HNSW_NODE_FREED) || ((n->flags & VG_HNSW_NODE_TOMBSTONE) && (all || n->cycle != cycle));
-}
-
-/* Gathers into items p's links on level that are not targets, and the nodes that are not targets
- * behind its target links (breadth-first through targets, a bounded number of them), each with its
- * distance to p. Returns the count, or (size_t)-1 on failure. */
-static size_t gather(vg_hnsw_view *v, uint32_t p, int level, uint16_t cycle, int all, scratch *sc) {
-    enum { THROUGH = 16 };
-    uint32_t queue[THROUGH + 1];
-    size_t n = 0, head = 0, tail = 0;
-    if (vg_hnsw_new_visit(v) != 0) return (size_t)-1;
-    v->visited[p] = v->epoch;
-    queue[tail++] = p;
-    while (head < tail) {
-        const vg_hnsw_node *at = vg_hnsw_get(v, queue[head++]);
-        if (!at) return (size_t)-1;
-        if (level > at->level) continue;
-        const uint32_t *list = vg_hnsw_node_list(&v->L, at, level);
-        for (uint32_t i = 1; i <= list[0] && n < sc->cap; i++) {
-            uint32_t t = list[i];
-            if (v->visited[t] == v->epoch) continue;
-            v->visited[t] = v->epoch;
-            const vg_hnsw_node *tn = vg_hnsw_get(v, t);
-            if (!tn) return (size_t)-1;
-            if (is_target(tn, cycle, all)) {
-                if (tail <= THROUGH) queue[tail++] = t;
-            } else if (tn->level >= level) {
-                double d;
-                if (node_dist(v, p, t, &d) != 0) return (size_t)-1;
-                sc->items[n++] = (vg_hnsw_item){d, t};
-            }
-        }
-    }
-    return n;
+    return keep_reachable(v, orphans, dropped_links(old, list, orphans, 256), level, sc);
 }
 
 vg_hnsw_rc vg_hnsw_clean(vg_hnsw_view *v, uint32_t slot, uint16_t cycle, int all) {
@@ -320,9 +311,33 @@ vg_hnsw_rc vg_hnsw_clean(vg_hnsw_view *v, uint32_t slot, uint16_t cycle, int all
         uint32_t *mut = vg_hnsw_node_list(&v->L, pn, l);
         if (select_neighbors(v, sc.items, n, cap, (int)old[0], mut, sc.taken) != 0) rc = -1;
         /* what it dropped must stay reachable (the tombstones among it need not) */
-        if (rc == 0) rc = keep_reachable(v, orphans, dropped_links(old, mut, orphans, 256), l, VG_HNSW_NO_SLOT, &sc);
+        if (rc == 0) rc = keep_reachable(v, orphans, dropped_links(old, mut, orphans, 256), l, &sc);
         p = vg_hnsw_get(v, slot);
         if (!p) rc = -1;
+    }
+    if (sc.items) scratch_free(&sc);
+    if (v->error != VG_HNSW_OK) return v->error;
+    return rc == 0 ? VG_HNSW_OK : VG_HNSW_NOMEM;
+}
+
+vg_hnsw_rc vg_hnsw_before_free(vg_hnsw_view *v, uint32_t slot) {
+    const vg_hnsw_node *t = vg_hnsw_get(v, slot);
+    if (!t) return v->error;
+    int top = t->level, rc = 0;
+    scratch sc = {NULL, NULL, 0};
+    for (int l = 0; rc == 0 && l <= top; l++) {
+        t = vg_hnsw_get(v, slot);
+        const uint32_t *list = t ? vg_hnsw_list_at(v, t, l) : NULL;
+        if (!list) {
+            rc = -1;
+            break;
+        }
+        if (list[0] == 0) continue;
+        if (!sc.items && scratch_init(v, &sc) != 0) break;
+        uint32_t orphans[ORPHANS];
+        size_t n = list[0] < 256 ? list[0] : 256;
+        memcpy(orphans, list + 1, n * sizeof *orphans);
+        rc = keep_reachable(v, orphans, n, l, &sc);
     }
     if (sc.items) scratch_free(&sc);
     if (v->error != VG_HNSW_OK) return v->error;

@@ -200,6 +200,10 @@ vg_hnsw_rc vg_hnsw_set_rowid(vg_hnsw_view *v, uint32_t slot, int64_t rowid);
  * from its other links and the nodes behind the targets. Once every node has been cleaned this way
  * since a target was made, nothing links to it and its slot can be freed. */
 vg_hnsw_rc vg_hnsw_clean(vg_hnsw_view *v, uint32_t slot, uint16_t cycle, int all);
+/* The tombstone in slot is about to be freed, so the links it holds go: each live node it links to
+ * that no live neighbour of its own links back to is linked again from a live node near it. The
+ * purge calls this where it passes a target instead of cleaning it. */
+vg_hnsw_rc vg_hnsw_before_free(vg_hnsw_view *v, uint32_t slot);
 /* Marks slot freed in the view (nothing may link to it): a stand-in node (vg_hnsw_node_freed) takes
  * its place until an insert takes the slot. */
 vg_hnsw_rc vg_hnsw_view_free_slot(vg_hnsw_view *v, uint32_t slot);

@@ -141,9 +141,11 @@ static int purge_step(vg_hnsw_vtab *vt, int budget) {
             rc = changed(vt, vg_hnsw_view_error(vt->view));
             break;
         }
-        /* a tombstone about to be freed needs no cleaning, but the entry point is never freed */
+        /* a tombstone about to be freed needs no cleaning, but what it links to must stay reachable;
+         * the entry point is never freed */
         int target = (node->flags & VG_HNSW_NODE_TOMBSTONE) && node->cycle != cycle;
         if (!target || slots[i] == entry) rc = changed(vt, vg_hnsw_clean(vt->view, slots[i], cycle, 0));
+        else rc = changed(vt, vg_hnsw_before_free(vt->view, slots[i]));
         vt->state.cursor = (int64_t)slots[i] + 1;
     }
     vg_hnsw_view_end(vt->view);

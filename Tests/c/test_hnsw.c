@@ -12,6 +12,7 @@
 #include "vg_compact.h"
 #include "vg_hnsw_graph.h"
 #include "vg_hnsw_heap.h"
+#include "vg_hnsw_internal.h" /* one test edits a view's private nodes */
 #include "vg_hnsw_map.h"
 #include "vg_hnsw_node.h"
 #include "vg_hnsw_options.h"
@@ -222,15 +223,19 @@ static int index_update(index *ix, const dataset *d, int i) {
     return index_delete(ix, i) == 0 && index_insert(ix, d, i) == 0 ? 0 : -1;
 }
 
-/* A whole purge cycle at once, inside the writer's transaction: every node cleaned of its links to the
- * tombstones made so far, which are then freed (but the entry point). */
+/* A whole purge cycle at once, inside the writer's transaction, as the extension's purge passes the
+ * slots: every node cleaned of its links to the tombstones made so far, but those tombstones (not the
+ * entry point), whose links are kept reachable before they are freed. */
 static int index_purge(index *ix) {
     vg_hnsw_view *v = ix->w.v;
     uint16_t next = (uint16_t)(ix->cycle + 1);
     int ok = 1;
-    for (uint32_t s = 0; s < vg_hnsw_view_slots(v); s++)
-        if (ix->row_of[s] != -2 && (ix->row_of[s] >= 0 || s == vg_hnsw_view_entry(v)))
+    for (uint32_t s = 0; s < vg_hnsw_view_slots(v); s++) {
+        if (ix->row_of[s] >= 0 || (ix->row_of[s] == -1 && s == vg_hnsw_view_entry(v)))
             ok &= vg_hnsw_clean(v, s, next, 0) == VG_HNSW_OK;
+        else if (ix->row_of[s] == -1)
+            ok &= vg_hnsw_before_free(v, s) == VG_HNSW_OK;
+    }
     size_t kept = 0;
     for (size_t t = 0; t < ix->n_tombs; t++) {
         uint32_t s = ix->tombs[t];
@@ -708,6 +713,62 @@ static void test_churn(void) {
     free(d.v);
 }
 
+/* A node whose one in-link comes from a node that is then deleted: when the purge frees that
+ * tombstone, the node is linked again from a live node near it, so it is still reached and found. */
+static void test_last_link_from_tombstone(void) {
+    enum { N = 400, DIMS = 8 };
+    dataset d = make_data(N, DIMS);
+    index ix;
+    index_open(&ix, &d, VG_HNSW_L2, 8, 100, 64u << 20);
+    int ok = index_fill(&ix, &d, 0, N, N);
+    disk_conn_write(&ix.w);
+    vg_hnsw_view *v = ix.w.v;
+    /* a row x on level 0 keeps one in-link, from t, its nearest neighbour; every other goes */
+    int row = 0;
+    while (vg_hnsw_level_for(&ix.p, 1000 + row) != 0) row++;
+    uint32_t x = ix.slot_of[row], t = VG_HNSW_NO_SLOT, entry = vg_hnsw_view_entry(v);
+    const vg_hnsw_node *xn = vg_hnsw_view_node(v, x);
+    ok &= xn && xn->level == 0 && x != entry;
+    if (ok) t = vg_hnsw_node_list(&v->L, xn, 0)[1];
+    ok &= t != VG_HNSW_NO_SLOT && t != entry;
+    for (uint32_t s = 0; ok && s < vg_hnsw_view_slots(v); s++) {
+        vg_hnsw_node *n = vg_hnsw_get_mut(v, s);
+        ok &= n != NULL;
+        for (int l = 0; ok && l <= n->level; l++) {
+            uint32_t *list = vg_hnsw_node_list(&v->L, n, l), kept = 0;
+            for (uint32_t i = 1; i <= list[0]; i++)
+                if (list[i] != x || s == t) list[1 + kept++] = list[i];
+            if (s == t && l == 0 && kept == list[0] && kept < (uint32_t)v->L.m0) list[1 + kept++] = x;
+            list[0] = kept;
+        }
+    }
+    ok &= disk_conn_commit(&ix.w) == 0;
+    CHECK(ok, "row %d (slot %u) keeps one in-link, from slot %u", row, x, t);
+    disk_conn r;
+    disk_conn_open(&r, ix.d, ix.store, &ix.p, vg_kernels_best());
+    CHECK(graph_sound(&r, &ix, 1), "before the delete, row %d is reached through it", row);
+    disk_conn_write(&ix.w);
+    ok &= index_delete(&ix, (int)ix.row_of[t]) == 0 && vg_hnsw_before_free(v, t) == VG_HNSW_OK;
+    int live_in = 0;
+    for (uint32_t s = 0; ok && s < vg_hnsw_view_slots(v); s++) {
+        const vg_hnsw_node *n = vg_hnsw_view_node(v, s);
+        const uint32_t *list = vg_hnsw_node_list(&v->L, n, 0);
+        for (uint32_t i = 1; i <= list[0]; i++) live_in += list[i] == x && !(n->flags & VG_HNSW_NODE_TOMBSTONE);
+    }
+    CHECK(ok && live_in == 1, "before its tombstone in-link is freed, a live node links to row %d (%d)", row, live_in);
+    ok &= index_purge(&ix) == 0 && index_purge(&ix) == 0;
+    ok &= disk_conn_commit(&ix.w) == 0;
+    CHECK(ok && ix.row_of[t] == -2, "the tombstone of its in-link is freed");
+    CHECK(graph_sound(&r, &ix, 0), "level 0 still reaches every live row, row %d too", row);
+    vg_hnsw_hit got[1];
+    int n = 0;
+    search(&r, vec_of(&d, row), 1, 64, NULL, 0, got, &n);
+    CHECK(n == 1 && got[0].rowid == 1000 + row, "row %d is its own nearest neighbour (%d hits)", row, n);
+    disk_conn_close(&r);
+    index_close(&ix);
+    free(d.v);
+}
+
 /* Deleting everything leaves an index of tombstones that returns nothing and takes new rows. */
 static void test_delete_all(void) {
     dataset d = make_data(60, 4);
@@ -867,6 +928,7 @@ void test_hnsw(void) {
     test_recall_and_budget();
     test_snapshots();
     test_churn();
+    test_last_link_from_tombstone();
     test_delete_all();
     test_filter();
     test_flat();

@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """hnsw_index with concurrent writers: two processes write one index in one WAL database file at the
 same time (busy_timeout, BEGIN IMMEDIATE), each on its own rows (odd and even rowids), with inserts,
-upserts, vector updates and deletes in transactions of 1 to 20 statements, some rolled back. Each
-process keeps what it committed. Afterwards, in a fresh process:
+upserts, vector updates and deletes in transactions of 1 to 20 statements, some rolled back, and a
+checkpoint every 25 transactions. Each writes the same change to a plain table `truth` in the same
+transaction, and keeps what it committed. A third process queries alongside them: in each read
+transaction (one snapshot) its exact top-5 equals a brute-force top-5 over `truth`, and the graph's
+top-5 holds only rows of `truth`, in order, with their true distances, and min(5, rows) of them.
+Afterwards, in a fresh process:
   - 'integrity-check' and PRAGMA integrity_check pass;
   - the index holds exactly the rows both processes committed, each with its last committed vector;
   - every row is its own nearest neighbour at k = 1, by exact = 1 and through the graph;
-  - a reader that ran alongside the writers never saw a row without its vector, or an error other
-    than busy.
+  - the reader's every query passed, and it saw no error other than busy.
 
 Usage: writers.py EXTENSION   (a Python whose sqlite3 can load extensions, with numpy: the project .venv)
 Prints "hnsw writers: N passed, N failed"; exit status 1 on any failure."""
@@ -59,31 +62,57 @@ def writer(path, extension, parity, out):
             else:
                 db.execute("DELETE FROM idx WHERE rowid = ?", (rowid,))
                 del pending[rowid]
+            if rowid in pending:
+                db.execute("REPLACE INTO truth VALUES (?, ?)", (rowid, pending[rowid].tobytes()))
+            else:
+                db.execute("DELETE FROM truth WHERE rowid = ?", (rowid,))
         if t % 10 == 9:
             db.execute("ROLLBACK")
         else:
             db.execute("COMMIT")
             committed = pending
+        if t % 25 == 24:
+            db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
     db.close()
     with open(out, "w") as f:
         json.dump({str(k): v.tolist() for k, v in committed.items()}, f)
 
 
+def snapshot_problems(db, q):
+    """One read transaction's checks of exact and graph top-5 against brute force over `truth`."""
+    truth = db.execute("SELECT rowid, vector FROM truth").fetchall()
+    ids = np.array([r for r, _ in truth], dtype=np.int64)
+    d = (((np.stack([np.frombuffer(v, dtype=np.float32) for _, v in truth]) - q) ** 2).sum(axis=1)
+         if truth else np.zeros(0))  # squared l2, hnsw_index's l2
+    true_d = dict(zip(ids.tolist(), d.tolist()))
+    want = min(5, len(truth))
+    problems = []
+    for mode, extra in (("exact", " AND exact = 1"), ("graph", "")):
+        hits = db.execute(f"SELECT rowid, distance FROM idx WHERE vector MATCH ? AND k = 5{extra}",
+                          (q.tobytes(),)).fetchall()
+        dist = [x for _, x in hits]
+        if len(hits) != want:
+            problems.append(f"{mode}: {len(hits)} rows for {want} live")
+        if any(r not in true_d or not np.isclose(x, true_d[r], rtol=1e-5, atol=1e-5) for r, x in hits):
+            problems.append(f"{mode}: a row not in truth or with a wrong distance: {hits}")
+        if dist != sorted(dist):
+            problems.append(f"{mode}: not in order: {hits}")
+        if mode == "exact" and not np.allclose(dist, np.sort(d)[:want], rtol=1e-5, atol=1e-5):
+            problems.append(f"exact: {dist} is not the brute-force top {want}: {np.sort(d)[:want].tolist()}")
+    return problems
+
+
 def reader(path, extension, seconds, out):
-    """Queries while the writers run: every row a KNN query returns has its vector."""
+    """Queries while the writers run; each query checked against its own snapshot of `truth`."""
     rng = np.random.default_rng(SEED + 7)
     db = connect(path, extension)
     end, queries, problems = time.monotonic() + seconds, 0, []
     while time.monotonic() < end and not problems:
-        q = vector(rng).tobytes()
         try:
             db.execute("BEGIN")
-            hits = db.execute("SELECT rowid, distance FROM idx WHERE vector MATCH ? AND k = 5", (q,)).fetchall()
-            for rowid, _ in hits:
-                row = db.execute("SELECT vector FROM idx WHERE rowid = ?", (rowid,)).fetchone()
-                if row is None or len(row[0]) != 4 * DIMS:
-                    problems.append(f"rowid {rowid} returned without its vector")
+            found = snapshot_problems(db, vector(rng))
             db.execute("COMMIT")
+            problems += found
             queries += 1
         except sqlite3.OperationalError as e:
             if "locked" not in str(e) and "busy" not in str(e):
@@ -115,6 +144,7 @@ def main():
         db = connect(path, extension)
         db.execute("PRAGMA journal_mode = WAL")
         db.execute(f"CREATE VIRTUAL TABLE idx USING hnsw_index(dimensions={DIMS}, m=8, ef_construction=64)")
+        db.execute("CREATE TABLE truth(rowid INTEGER PRIMARY KEY, vector BLOB)")
         db.close()
         me = os.path.abspath(__file__)
         outs = [os.path.join(tmp, f"{name}.json") for name in ("w0", "w1", "r")]
@@ -133,7 +163,8 @@ def main():
         with open(outs[2]) as f:
             r = json.load(f)
         check(r["queries"] > 0 and not r["problems"],
-              f"a reader alongside them: {r['queries']} queries, problems: {r['problems'][:1] or 'none'}")
+              f"a reader alongside them: {r['queries']} queries, each equal to brute force over its snapshot; "
+              f"problems: {r['problems'][:1] or 'none'}")
         db = connect(path, extension)
         db.execute("INSERT INTO idx(idx) VALUES ('integrity-check')")
         check(True, "'integrity-check' passes")
