@@ -37,11 +37,28 @@ uint64_t vg_node2vec_next(vg_node2vec_rng *rng);
 /* A uniform double in [0, 1). */
 double vg_node2vec_unit(vg_node2vec_rng *rng);
 
-/* One walk from start of at most length nodes into walk; returns its length (shorter only when it
- * reaches a node without neighbours). From v, having come from t, the next node x is drawn with
- * weight 1/p when x == t, 1 when x neighbours t, 1/q otherwise (the first step is uniform). */
-uint32_t vg_node2vec_walk(const vg_node2vec_graph *g, double p, double q, uint32_t start, uint32_t length,
-                          vg_node2vec_rng *rng, uint32_t *walk);
+/* A walk being drawn, in steps that can be cut short: walk[0..len) so far, of at most length nodes;
+ * done once it has length nodes or reaches a node without neighbours. From v, having come from t,
+ * the next node x is drawn with weight 1/p when x == t, 1 when x neighbours t, 1/q otherwise (the
+ * first step is uniform). */
+typedef struct vg_node2vec_walker {
+    const vg_node2vec_graph *g;
+    double inv_p, inv_q;
+    int uniform; /* p == q == 1: every step uniform */
+    uint32_t *walk;
+    uint32_t len, length;
+    int done;
+} vg_node2vec_walker;
+
+/* A walk from start into walk (room for length nodes). */
+void vg_node2vec_walk_start(vg_node2vec_walker *w, const vg_node2vec_graph *g, double p, double q, uint32_t start,
+                            uint32_t length, uint32_t *walk);
+/* Draws the walk on for at most budget >= 1 proposals and returns how many it made (a step is one
+ * or more: with extreme p or q one step of the rejection sampler can take millions); until done,
+ * call again. A step cut short by the budget had only rejected proposals, which leave nothing behind
+ * but the random stream's position, so the next call goes on with it: the walk is the same, draw for
+ * draw, however its proposals are split between calls. */
+uint64_t vg_node2vec_walk_on(vg_node2vec_walker *w, vg_node2vec_rng *rng, uint64_t budget);
 
 /* Walker's alias table over n weights: one draw picks i with probability weight[i] / sum. */
 typedef struct vg_node2vec_alias {
@@ -65,7 +82,8 @@ typedef struct vg_node2vec_params {
 
 /* Dot product of two float arrays (a vg_kernels dot). */
 typedef float (*vg_node2vec_dot)(const float *a, const float *b, size_t n);
-/* Polled every few thousand trained tokens: nonzero stops training with VG_NODE2VEC_STOPPED. */
+/* Polled about every millisecond of work (walk proposals and skip-gram updates, also inside one walk
+ * or one pair): nonzero stops training with VG_NODE2VEC_STOPPED. */
 typedef int (*vg_node2vec_stop)(void *ctx);
 
 /* Trains one vector per node into out (node_count * dims floats, node by node); g has at least one

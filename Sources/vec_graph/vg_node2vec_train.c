@@ -11,11 +11,13 @@
 /* word2vec's sigmoid table: SIGMOID_SIZE steps over [-MAX_EXP, MAX_EXP]. */
 #define SIGMOID_SIZE 1000
 #define MAX_EXP 6
-/* Work between two polls of the stop callback, in float multiply-adds (a walk step counts as
- * STEP_WORK): about a millisecond, so that a call with a huge window, neg_samples or dims stops as
- * soon as asked, while the poll (~10 us) stays a small part of the time. */
+/* Work between two polls of the stop callback, in float multiply-adds: about a millisecond, so that a
+ * call with a huge window, neg_samples or dims, or extreme p or q (millions of proposals a step),
+ * stops as soon as asked, also inside one walk or one pair, while the poll (~10 us) stays a small
+ * part of the time. A walk's proposal (a random draw, a division, mostly a binary search of the
+ * previous node's neighbours: 10-60 ns) counts as PROPOSAL_WORK. */
 #define POLL_WORK (1u << 21)
-#define STEP_WORK 16
+#define PROPOSAL_WORK 64
 /* Independent streams from one seed. */
 #define WALK_STREAM 0x6e6f64653277616cULL
 #define INIT_STREAM 0x696e697476656373ULL
@@ -74,9 +76,14 @@ static vg_node2vec_status for_each_walk(trainer *t, walk_visitor visit) {
             t->order[j] = tmp;
         }
         for (uint32_t i = 0; i < n; i++) {
-            uint32_t len = vg_node2vec_walk(t->g, t->p->p, t->p->q, t->order[i], t->p->walk_length, &rng, t->walk);
-            vg_node2vec_status rc = did(t, (uint64_t)len * STEP_WORK);
-            if (rc == VG_NODE2VEC_OK) rc = visit(t, len);
+            vg_node2vec_walker w;
+            vg_node2vec_walk_start(&w, t->g, t->p->p, t->p->q, t->order[i], t->p->walk_length, t->walk);
+            while (!w.done) { /* in budgets that end at the next poll */
+                uint64_t budget = (POLL_WORK - t->work + PROPOSAL_WORK - 1) / PROPOSAL_WORK;
+                if (did(t, vg_node2vec_walk_on(&w, &rng, budget) * PROPOSAL_WORK) != VG_NODE2VEC_OK)
+                    return VG_NODE2VEC_STOPPED;
+            }
+            vg_node2vec_status rc = visit(t, w.len);
             if (rc != VG_NODE2VEC_OK) return rc;
         }
     }

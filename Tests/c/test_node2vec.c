@@ -1,7 +1,8 @@
 /* Unit tests of node2vec's plain-C parts (vg_node2vec.h, vg_node2vec_schema.h): the undirected view,
  * the alias table's frequencies, walks that follow edges with node2vec's exact second-order
- * probabilities, training's determinism, stop and community structure, and reading hnsw_index
- * options back from CREATE VIRTUAL TABLE text. */
+ * probabilities, the rejection sampler's proposals per step with extreme p and q and walks drawn in
+ * budgets of proposals, training's determinism, stop (also inside one walk) and community structure,
+ * and reading hnsw_index options back from CREATE VIRTUAL TABLE text. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,15 @@ static vg_node2vec_graph undirected(const int64_t *e, size_t n) {
     return ug;
 }
 
+/* A whole walk in one budget; its length. */
+static uint32_t walk_all(const vg_node2vec_graph *g, double p, double q, uint32_t start, uint32_t length,
+                         vg_node2vec_rng *rng, uint32_t *walk) {
+    vg_node2vec_walker w;
+    vg_node2vec_walk_start(&w, g, p, q, start, length, walk);
+    vg_node2vec_walk_on(&w, rng, UINT64_MAX);
+    return w.done ? w.len : 0;
+}
+
 static void test_undirected(void) {
     /* node ids 10, 20, 30, 40 become 0..3; 40 has only a self-loop */
     static const int64_t e[] = {10, 20, 20, 10, 20, 30, 30, 10, 10, 20, 40, 40, 30, 30};
@@ -35,7 +45,7 @@ static void test_undirected(void) {
           "merged, deduplicated, without self-loops");
     vg_node2vec_rng rng = {1};
     uint32_t walk[8];
-    CHECK(vg_node2vec_walk(&g, 1, 1, 3, 8, &rng, walk) == 1 && walk[0] == 3, "a walk from a lone node stays put");
+    CHECK(walk_all(&g, 1, 1, 3, 8, &rng, walk) == 1 && walk[0] == 3, "a walk from a lone node stays put");
     vg_node2vec_graph_free(&g);
 }
 
@@ -66,7 +76,7 @@ static void check_step(double p, double q) {
     uint32_t walk[3];
     int edges_ok = 1;
     while (trials < 400000) {
-        uint32_t len = vg_node2vec_walk(&g, p, q, 0, 3, &rng, walk);
+        uint32_t len = walk_all(&g, p, q, 0, 3, &rng, walk);
         edges_ok &= len == 3;
         if (walk[1] != 1) continue;
         hits[walk[2]]++;
@@ -92,11 +102,85 @@ static void test_walks(void) {
     vg_node2vec_graph g = undirected(ring, 50);
     vg_node2vec_rng rng = {3};
     uint32_t walk[1000];
-    uint32_t len = vg_node2vec_walk(&g, 0.7, 3, 5, 1000, &rng, walk);
+    uint32_t len = walk_all(&g, 0.7, 3, 5, 1000, &rng, walk);
     int ok = len == 1000 && walk[0] == 5;
     for (uint32_t i = 1; i < len; i++) ok &= (walk[i] + 1) % 50 == walk[i - 1] || (walk[i - 1] + 1) % 50 == walk[i];
     CHECK(ok, "ring walk follows edges");
     vg_node2vec_graph_free(&g);
+}
+
+/* Node 0 joined to each of 1..leaves. */
+static vg_node2vec_graph star(int leaves) {
+    int64_t e[2 * 16];
+    for (int i = 0; i < leaves; i++) e[2 * i] = 0, e[2 * i + 1] = i + 1;
+    return undirected(e, (size_t)leaves);
+}
+
+/* Every pair of 0..n-1 joined. */
+static vg_node2vec_graph clique(int n) {
+    int64_t e[2 * 120];
+    size_t m = 0;
+    for (int i = 0; i < n; i++)
+        for (int j = i + 1; j < n; j++) e[2 * m] = i, e[2 * m + 1] = j, m++;
+    return undirected(e, m);
+}
+
+/* A walk of length nodes from start drawn in budgets of `budget` proposals equals the walk drawn in
+ * one (walk, proposals made, the random stream's position after it). */
+static void check_budgets(const vg_node2vec_graph *g, double p, double q, uint32_t start, uint32_t length,
+                          const uint32_t *whole, uint64_t proposals, uint64_t after, uint64_t budget) {
+    uint32_t *walk = malloc(length * sizeof *walk);
+    vg_node2vec_rng rng = {5};
+    vg_node2vec_walker w;
+    vg_node2vec_walk_start(&w, g, p, q, start, length, walk);
+    uint64_t made = 0, calls = 0;
+    int within = 1;
+    while (!w.done) {
+        uint64_t got = vg_node2vec_walk_on(&w, &rng, budget);
+        within &= got >= 1 && got <= budget;
+        made += got;
+        calls++;
+    }
+    CHECK(within && made == proposals && w.len == length && memcmp(walk, whole, length * sizeof *walk) == 0 &&
+              rng.state == after,
+          "p %g q %g: the walk in budgets of %llu (%llu calls) is the walk in one", p, q, (unsigned long long)budget,
+          (unsigned long long)calls);
+    free(walk);
+}
+
+/* Why one walk can be long: node2vec_train allows p and q from 1e-6 to 1e6, and the rejection
+ * sampler's proposals per step are then up to about 1e6 (here 1e4, the same derivation). Star of 5
+ * leaves, p = q = 1e4, from a leaf: a step from the centre weighs every neighbour 1/q = 1/p = 1e-4
+ * (no leaf neighbours another) under an envelope of 1, so each proposal is accepted with
+ * probability 1e-4: 1e4 proposals a step on average; a leaf's step has no choice (one). Clique of 5,
+ * p = 1e4, q = 1e-4: the envelope is 1/q = 1e4 over 4 neighbours, and the 3 that neighbour t weigh 1
+ * (t itself 1e-4): 4e4 / 3.0001 = 13,332.9 proposals a step. Each mean of n steps within 3 standard
+ * deviations (a geometric count's deviation is about its mean: mean * 3 / sqrt(n)). Then the same
+ * walks drawn in budgets of 1, 7 and 1000 proposals. */
+static void test_walk_budgets(void) {
+    struct {
+        vg_node2vec_graph g;
+        double p, q;
+        uint32_t length, cheap; /* cheap: steps of one proposal (the first, and each from a leaf) */
+        double per_step;        /* the others' expected proposals */
+    } c[2] = {{star(5), 1e4, 1e4, 801, 400, 1e4}, {clique(5), 1e4, 1e-4, 301, 1, 4e4 / 3.0001}};
+    CHECK(c[0].g.start[1] == 5 && c[0].g.start[2] == 6, "the star's node 0 is its centre, node 1 a leaf");
+    for (int k = 0; k < 2; k++) {
+        uint32_t *walk = malloc(c[k].length * sizeof *walk);
+        vg_node2vec_rng rng = {5};
+        vg_node2vec_walker w;
+        vg_node2vec_walk_start(&w, &c[k].g, c[k].p, c[k].q, 1, c[k].length, walk);
+        uint64_t proposals = vg_node2vec_walk_on(&w, &rng, UINT64_MAX);
+        double n = c[k].length - 1 - c[k].cheap, mean = (double)(proposals - c[k].cheap) / n;
+        double tolerance = c[k].per_step * 3 / sqrt(n);
+        CHECK(w.done && w.len == c[k].length && fabs(mean - c[k].per_step) < tolerance,
+              "p %g q %g: %.0f proposals a step, expected %.0f +- %.0f", c[k].p, c[k].q, mean, c[k].per_step, tolerance);
+        static const uint64_t budgets[] = {1, 7, 1000};
+        for (int b = 0; b < 3; b++)
+            check_budgets(&c[k].g, c[k].p, c[k].q, 1, c[k].length, walk, proposals, rng.state, budgets[b]);
+        free(walk);
+        vg_node2vec_graph_free(&c[k].g);
+    }
 }
 
 static int stop_now(void *ctx) {
@@ -106,6 +190,29 @@ static int stop_now(void *ctx) {
 
 static int stop_second(void *ctx) {
     return ++*(int *)ctx >= 2;
+}
+
+static int stop_third(void *ctx) {
+    return ++*(int *)ctx >= 3;
+}
+
+/* node2vec_train's extremes: a walk of a million nodes at p = q = 1e6 on a star, about 1e6 proposals
+ * for each step from the centre (test_walk_budgets' derivation), and at p = 1e6, q = 1e-6 on a clique
+ * (about 1.3e6 a step): days of work in the first walk; training polls inside it and stops at the
+ * third poll. */
+static void test_stop_in_walk(void) {
+    vg_node2vec_graph g[2] = {star(5), clique(5)};
+    double q[2] = {1e6, 1e-6};
+    for (int k = 0; k < 2; k++) {
+        vg_node2vec_params p = {4, 1e6, q[k], 1, 1000000, 1, 1, 1, 0.025, 42};
+        float *out = malloc((size_t)g[k].node_count * p.dims * sizeof *out);
+        int polls = 0;
+        CHECK(vg_node2vec_train(&g[k], &p, vg_kernels_scalar.dot, stop_third, &polls, out) == VG_NODE2VEC_STOPPED &&
+                  polls == 3,
+              "p 1e6 q %g: stopped inside the first walk at the third poll (polls %d)", q[k], polls);
+        free(out);
+        vg_node2vec_graph_free(&g[k]);
+    }
 }
 
 static float cosine(const float *a, const float *b, uint32_t n) {
@@ -185,6 +292,8 @@ void test_node2vec(void) {
     test_undirected();
     test_alias();
     test_walks();
+    test_walk_budgets();
     test_train();
+    test_stop_in_walk();
     test_schema();
 }

@@ -4,8 +4,9 @@
 with INTEGER and with TEXT node ids; the same call writes byte-identical vectors; and a call stopped
 by sqlite3_interrupt (from another thread, mid-training) or by a progress handler (a time limit that
 ends training; a step count reached at several points, most of them while writing; every stop point
-of a small call, outside and inside the caller's transaction) fails with "interrupted" and leaves the
-output index as it was, readable, with no transaction of its own left open.
+of a small call, outside and inside the caller's transaction; inside one walk of days of work, at
+extreme p and q) fails with "interrupted" and leaves the output index as it was, readable, with no
+transaction of its own left open.
 
 Each test runs in a child process of its own: an exception becomes a failed check with its message,
 a crash or a hang (aborted after TEST_TIMEOUT s) a failed check naming it, faulthandler's stack dump
@@ -279,8 +280,66 @@ def test_interrupt_every_point(extension):
           "the call then completes on the same connection")
 
 
+def extreme_db(extension, edges):
+    """The graph `edges` and an index already holding two rows (node 0's, which the call would replace)."""
+    db = connect(extension)
+    db.execute("CREATE TABLE edges(src INTEGER, dst INTEGER)")
+    db.executemany("INSERT INTO edges VALUES (?, ?)", edges)
+    db.execute("CREATE VIRTUAL TABLE emb USING hnsw_index(dimensions=4)")
+    db.execute("INSERT INTO emb(rowid, vector) VALUES (0, '[1,2,3,4]'), (-5, '[0,0,0,1]')")
+    return db
+
+
+def extreme(db, p, q, walk_length):
+    return db.execute("SELECT node2vec_train('edges', 'src', 'dst', 'emb', 4, ?, ?, 1, ?, 1, 1, 0.025, 1)",
+                      (p, q, walk_length)).fetchone()[0]
+
+
+def test_interrupt_inside_walk(extension):
+    """A single walk that alone is days of work: walk_length 1,000,000 at p = q = 1e6 on a star of 5
+    leaves (each step from the centre takes about 1e6 proposals of the rejection sampler: every
+    neighbour weighs 1e-6 under an envelope of 1), and at p = 1e6, q = 1e-6 on a 5-clique (the
+    envelope 1e6 over 4 neighbours, 3 of them weighing 1: about 1.3e6 a step); Tests/c/test_node2vec.c
+    checks both derivations at 1e4. A progress handler every 1000 VM steps asks to stop from its
+    STOP-th call on, STOP being 20 more calls than a whole call with walk_length 1 makes (reading,
+    training, writing), so the stop comes in training, at most 20 polls (each about 131,072
+    proposals) into the first walk. The call must fail with SQLITE_INTERRUPT ("node2vec_train:
+    interrupted") at that very handler call, and leave the index, the schema and the transaction
+    state as before; then the same graph and p, q with short walks embed it. Before the walk polled,
+    the first poll came after the first walk (the test's timeout ends it)."""
+    star = [(0, leaf) for leaf in range(1, 6)]
+    clique = [(u, v) for u in range(5) for v in range(u + 1, 5)]
+    for name, edges, p, q in (("star", star, 1e6, 1e6), ("clique", clique, 1e6, 1e-6)):
+        db = extreme_db(extension, edges)
+        before = snapshot(db, "emb"), db.execute("SELECT type, name, sql FROM sqlite_master ORDER BY name").fetchall()
+        short = progress_calls(db, lambda db: extreme(db, p, q, 1), 1000, "SAVEPOINT probe",
+                               ("ROLLBACK TO probe", "RELEASE probe"), runs=1)
+        stop = short + 20
+        calls = [0]
+
+        def stopping():
+            calls[0] += 1
+            return calls[0] >= stop
+        db.set_progress_handler(stopping, 1000)
+        try:
+            extreme(db, p, q, 1000000)
+            error = None
+        except sqlite3.Error as e:
+            error = (e.sqlite_errorname, str(e))
+        db.set_progress_handler(None, 1000)
+        after = snapshot(db, "emb"), db.execute("SELECT type, name, sql FROM sqlite_master ORDER BY name").fetchall()
+        check(error == ("SQLITE_INTERRUPT", "node2vec_train: interrupted") and calls[0] == stop,
+              f"{name}, p {p:g} q {q:g}, walk_length 1e6: stopped inside the first walk at progress call "
+              f"{calls[0]} (asked from call {stop}; a call with walk_length 1 makes {short}): {error!r}")
+        check(after == before and not db.in_transaction, f"{name}: index and schema as before, no transaction left open")
+        nodes = len({u for edge in edges for u in edge})
+        check(extreme(db, p, q, 3) == nodes and db.execute("SELECT count(*) FROM emb").fetchone()[0] == nodes + 1,
+              f"{name}: the same p and q with walks of 3 nodes then embed its {nodes} nodes")
+        db.close()
+
+
 TESTS = [test_quality, test_interrupt_thread, test_progress_deadline, test_interrupt_progress,
-         test_interrupt_every_point]
+         test_interrupt_every_point, test_interrupt_inside_walk]
 
 
 def run_one(name, extension):
