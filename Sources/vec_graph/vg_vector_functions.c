@@ -42,12 +42,14 @@ static void inject_uninitialised_read(size_t size) {
 #endif
 
 #ifdef VG_FAULT_INJECTION
-/* Test builds only (compat-matrix's oom proof): VEC_GRAPH_FAULT=nomem-as-error makes vg_f32 report its
- * own out-of-memory as a plain error, which only the oom mode, failing that allocation, can see. */
+/* Test builds only (compat-matrix's oom proofs): VEC_GRAPH_FAULT=nomem-as-error makes vg_f32 report its
+ * own out-of-memory as a plain error, which only the oom mode, failing that allocation, can see;
+ * nomem-as-errstr as SQLITE_ERROR with SQLite's default text for it (what a lost message leaves). */
 static int misreport_nomem(sqlite3_context *ctx) {
     const char *fault = getenv("VEC_GRAPH_FAULT");
-    if (!fault || strcmp(fault, "nomem-as-error") != 0) return 0;
-    sqlite3_result_error(ctx, "vg_f32: failed", -1);
+    if (fault && strcmp(fault, "nomem-as-error") == 0) sqlite3_result_error(ctx, "vg_f32: failed", -1);
+    else if (fault && strcmp(fault, "nomem-as-errstr") == 0) sqlite3_result_error(ctx, sqlite3_errstr(SQLITE_ERROR), -1);
+    else return 0;
     return 1;
 }
 #endif
