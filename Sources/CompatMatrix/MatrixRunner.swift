@@ -42,9 +42,10 @@ public struct MatrixRunner: Sendable {
             onDownload: { version, written, total in
                 Task { await progress.downloaded(version, written: written, total: total) }
             })
-        let fixtures = listFixtures(root: options.fixtureRoot, glob: options.fixtureGlob)
+        let fixtures = listFixtures(root: options.fixtureRoot, globs: options.fixtureGlobs)
         guard !fixtures.isEmpty else {
-            throw MatrixConfigurationError("no fixture file in \(options.fixtureRoot.path) matches \(options.fixtureGlob ?? "**/*.test")")
+            let globs = options.fixtureGlobs.isEmpty ? "**/*.test" : options.fixtureGlobs.joined(separator: " or ")
+            throw MatrixConfigurationError("no fixture file in \(options.fixtureRoot.path) matches \(globs)")
         }
         if let prebuilt = options.prebuilt {
             return try await finish(PrebuiltRunner(target: prebuilt, fixtures: fixtures, options: options,
@@ -83,7 +84,7 @@ public struct MatrixRunner: Sendable {
         let unitRunner = MatrixUnitRunner(
             builder: builder, fixtures: fixtures, options: options, headers: headers, systemHeaders: systemHeaders,
             releaseHeaders: releaseHeaders, workRoot: workRoot, progress: progress, timings: timings, results: results,
-            instrumentedSQLite: instrumented)
+            slots: MatrixSlots(options.jobs), instrumentedSQLite: instrumented)
         let suites = await MatrixLimiter.map(plan.units, limit: options.jobs) { await unitRunner.run($0) }.flatMap { $0 }
         await progress.finish()
         let unavailable = headers.compactMap { version, result -> UnavailableSources? in

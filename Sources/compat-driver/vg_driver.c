@@ -1,7 +1,8 @@
 /*
 ** vg_driver: runs one compat-matrix fixture script against the SQLite it is linked with.
 **
-** Usage: vg_driver --db PATH [--extension PATH] --script FILE [--faults oom|ioerr [--fault-points sample|all]]
+** Usage: vg_driver --db PATH [--extension PATH] --script FILE
+**                  [--faults oom|ioerr [--fault-points sample|all|sites|new-sites]]
 **
 ** Uses only API present in SQLite 3.21.0, so it links with every release the matrix tests. This file
 ** builds alone (the cross and Windows builds); --faults needs the vg_driver_fault*.c files, compiled in
@@ -246,7 +247,7 @@ static int load_extension(sqlite3 *db, const char *extension) {
 
 static const char usage[] = "usage: vg_driver --db PATH [--extension PATH] --script FILE"
 #ifdef VG_DRIVER_FAULTS
-                            " [--faults oom|ioerr [--fault-points sample|all]]"
+                            " [--faults oom|ioerr [--fault-points sample|all|sites|new-sites]]"
 #endif
                             "\n";
 

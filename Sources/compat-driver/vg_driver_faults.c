@@ -29,11 +29,12 @@ typedef struct {
     result expected;
 } replayed;
 
-enum { SAMPLE, EVERY, SITES };
+enum { SAMPLE, EVERY, SITES, NEW_SITES };
 
 struct vg_faults {
     int mode;
-    int points; /* SAMPLE, EVERY or SITES (--fault-points sample, all, sites) */
+    int points; /* SAMPLE, EVERY, SITES or NEW_SITES (--fault-points sample, all, sites, new-sites) */
+    vg_site_set file_sites; /* new-sites: the sites the file's records so far failed */
     char *db_path, *extension;
     vg_snapshot snapshot; /* the state at the last record boundary outside a transaction */
     replayed *replay;     /* the records run since, in order */
@@ -46,13 +47,13 @@ typedef struct {
     sqlite3 *db;
     const vg_record *r;
     result expected;           /* the fault-free run's */
+    int expected_rc;           /* and its (extended) result code */
     uint64_t expected_content; /* vg_fingerprint after it */
     vg_health before, after;   /* the integrity checks before and after the record, fault-free */
     long long points, tried, runs, failed, problems;
     long long point;     /* the point being tried (0: none) */
     const char *variant; /* "transient", "persistent" or "persistent SQLITE_FULL" */
-    uint64_t *sites_failed;
-    size_t n_sites_failed;
+    vg_site_set sites_failed;
     vg_buf *report;
 } tries;
 
@@ -73,9 +74,10 @@ vg_faults *vg_faults_new(const char *mode, const char *points, const char *db_pa
     int chosen = points == NULL || strcmp(points, "sample") == 0 ? SAMPLE
                  : strcmp(points, "all") == 0                  ? EVERY
                  : strcmp(points, "sites") == 0                ? SITES
+                 : strcmp(points, "new-sites") == 0            ? NEW_SITES
                                                                : -1;
     if (m < 0 || chosen < 0 || db_path == NULL) {
-        fprintf(stderr, "vg_driver: --faults takes oom or ioerr, --fault-points sample, all or sites\n");
+        fprintf(stderr, "vg_driver: --faults takes oom or ioerr, --fault-points sample, all, sites or new-sites\n");
         return NULL;
     }
     int rc = m == OOM ? vg_oom_install() : vg_ioerr_install();
@@ -111,6 +113,7 @@ void vg_faults_free(vg_faults *f) {
     if (f == NULL) return;
     forget_replay(f);
     vg_snapshot_free(&f->snapshot);
+    vg_site_set_free(&f->file_sites);
     free(f->db_path);
     free(f->extension);
     free(f);
@@ -173,14 +176,18 @@ static int accepted(int mode, int rc) {
     return mode == OOM ? (rc & 0xff) == SQLITE_NOMEM : (rc & 0xff) == SQLITE_IOERR || rc == SQLITE_FULL;
 }
 
+/* oom: the record's own error, whose message SQLite could not copy. sqlite3_step copies a failed
+** statement's message to the connection (sqlite3VdbeTransferError) as a benign allocation: when that
+** fails, nothing notes it, the error keeps its code and sqlite3_errmsg gives sqlite3_errstr(code).
+** Accepted only when the fault-free run failed with that same code and the message is exactly
+** sqlite3_errstr(code); the record, run again, must still match exactly. */
+static int lost_message(const tries *t, int rc, const result *got) {
+    return t->f->mode == OOM && t->expected.message && rc == t->expected_rc && got->message &&
+           strcmp(got->message, sqlite3_errstr(rc)) == 0;
+}
+
 static void note_site(tries *t) {
-    if (vg_points_now.fired == 0) return;
-    for (size_t i = 0; i < t->n_sites_failed; i++)
-        if (t->sites_failed[i] == vg_points_now.fired_site) return;
-    uint64_t *grown = realloc(t->sites_failed, (t->n_sites_failed + 1) * sizeof *grown);
-    if (grown == NULL) return;
-    t->sites_failed = grown;
-    t->sites_failed[t->n_sites_failed++] = vg_points_now.fired_site;
+    if (vg_points_now.fired > 0) vg_site_set_add(&t->sites_failed, vg_points_now.fired_site);
 }
 
 /* After a failed try: the integrity checks (unless the database is known to be as before the record,
@@ -229,7 +236,7 @@ static long long try_point(tries *t, long long point, int persistent, int full) 
             problem(t, "the record gave its result but left the databases otherwise than its fault-free run", NULL);
     } else if (rc == SQLITE_OK) {
         problem(t, "the record succeeded with another result", NULL);
-    } else if (!accepted(t->f->mode, rc)) {
+    } else if (!accepted(t->f->mode, rc) && !lost_message(t, rc, &got)) {
         char what[160];
         snprintf(what, sizeof what, "failed with %s (%d), not %s", sqlite3_errstr(rc), rc,
                  t->f->mode == OOM ? "SQLITE_NOMEM" : "SQLITE_IOERR or SQLITE_FULL");
@@ -247,21 +254,17 @@ static long long try_point(tries *t, long long point, int persistent, int full) 
 static void choose(const vg_faults *f, long long n, unsigned char *chosen, long long *sites) {
     const uint64_t *site = vg_points_now.site;
     long long stride = n > SAMPLE_ALL ? (n - SAMPLE_ALL + SAMPLE_SPREAD - 1) / SAMPLE_SPREAD : 1;
-    size_t cap = 16;
-    while (cap < (size_t)n * 2) cap *= 2;
-    uint64_t *seen = calloc(cap, sizeof *seen); /* open addressing; 0 is empty (a site hash of 0 counts as seen) */
+    vg_site_set seen = {0};
     *sites = 0;
     for (long long i = 0; i < n; i++) {
         chosen[i] = f->points == EVERY || (f->points == SAMPLE && (i < SAMPLE_ALL || (i + 1 - SAMPLE_ALL) % stride == 0));
-        if (!seen) continue;
-        size_t at = (size_t)(site[i] ^ (site[i] >> 29)) & (cap - 1);
-        while (seen[at] && seen[at] != site[i]) at = (at + 1) & (cap - 1);
-        if (seen[at] == site[i] && site[i]) continue;
-        seen[at] = site[i];
-        chosen[i] = 1; /* the first point of a site */
+        if (!vg_site_set_add(&seen, site[i])) continue;
         (*sites)++;
+        /* the first point of a site; new-sites: of a site no earlier record of the file failed */
+        if (f->points != NEW_SITES || !vg_site_set_has(&f->file_sites, site[i])) chosen[i] = 1;
     }
-    free(seen);
+    if (f->points == NEW_SITES && n > 0) chosen[n - 1] = 1; /* and the record's last point */
+    vg_site_set_free(&seen);
 }
 
 /* At a record boundary outside a transaction: what the records since did is in the database now; a
@@ -297,7 +300,7 @@ void vg_faults_record(vg_faults *f, sqlite3 *db, const vg_record *r, vg_buf *out
     /* Run once to warm what a first run warms (schema, caches), and once more from the state before the
     ** record, counting: the tries start as that second run does. */
     int broken = back_to_start(&t);
-    run(db, r, &t.expected);
+    t.expected_rc = run(db, r, &t.expected);
     broken = broken || back_to_start(&t);
     result counted;
     vg_points_find_extension(f->extension);
@@ -333,11 +336,13 @@ void vg_faults_record(vg_faults *f, sqlite3 *db, const vg_record *r, vg_buf *out
     }
     free(chosen);
     vg_buf_printf(report, "FAULTS %s %lld %lld %lld %lld %lld %zu\n", f->mode == OOM ? "oom" : "ioerr", t.points, t.tried,
-                  t.runs, t.failed, sites, t.n_sites_failed);
+                  t.runs, t.failed, sites, t.sites_failed.count);
+    for (size_t i = 0; i < t.sites_failed.cap; i++)
+        if (t.sites_failed.slot[i]) vg_site_set_add(&f->file_sites, t.sites_failed.slot[i]);
     remember(f, r, &t.expected);
     *out = t.expected.out; /* the record as its fault-free run gave it, for the harness to judge */
     *message = t.expected.message;
     vg_health_free(&t.before);
     vg_health_free(&t.after);
-    free(t.sites_failed);
+    vg_site_set_free(&t.sites_failed);
 }

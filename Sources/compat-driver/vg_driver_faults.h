@@ -10,7 +10,8 @@
 ** Each try starts from the state before the record: the connection's databases are restored from a
 ** snapshot taken at the last record boundary outside a transaction, and the records since replayed.
 ** A try passes when the record gives exactly its fault-free output, or fails with the injected kind
-** of error (SQLITE_NOMEM; SQLITE_IOERR or SQLITE_FULL) and then:
+** of error (SQLITE_NOMEM; SQLITE_IOERR or SQLITE_FULL), or (oom only) with the fault-free run's own
+** error code and exactly sqlite3_errstr(code) as message (SQLite's copy of the message failed), and then:
 **   - PRAGMA integrity_check, and each hnsw_index's 'integrity-check' command, pass wherever they pass
 **     in the fault-free states before and after the record;
 **   - ioerr: a new connection (the process's shared hnsw caches survive it) gives, for every
@@ -20,7 +21,9 @@
 ** --fault-points all tries every point; sample (the default) every point up to SAMPLE_ALL, then every
 ** SAMPLE_STRIDE-th, plus the first point of every distinct call site (a hash of the stack above the
 ** allocator or the VFS, SITE_DEPTH frames), so that every site fails at least once; sites only the
-** first point of every distinct call site (the smallest sample that still fails every site once).
+** first point of every distinct call site (the smallest sample that still fails every site once);
+** new-sites the first point of every site that no earlier record of the file failed, and the record's
+** last point (each site the file reaches fails once in it, and every record that makes a point fails).
 ** Per record the driver prints, before the record's OK/ERR line:
 **   FAULTS <mode> <points> <tried> <runs> <failed> <sites> <sites-failed>\n
 **     points: fault points in the fault-free run; tried: points tried; runs: faulted runs; failed: runs

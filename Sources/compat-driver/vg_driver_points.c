@@ -137,3 +137,37 @@ int vg_point(int kind) {
     }
     return fails;
 }
+
+static size_t site_slot(const vg_site_set *s, uint64_t key) {
+    size_t at = (size_t)(key ^ (key >> 29)) & (s->cap - 1);
+    while (s->slot[at] && s->slot[at] != key) at = (at + 1) & (s->cap - 1);
+    return at;
+}
+
+int vg_site_set_has(const vg_site_set *s, uint64_t site) {
+    uint64_t key = site ? site : 1;
+    return s->cap > 0 && s->slot[site_slot(s, key)] == key;
+}
+
+int vg_site_set_add(vg_site_set *s, uint64_t site) {
+    uint64_t key = site ? site : 1;
+    if ((s->count + 1) * 2 > s->cap) {
+        vg_site_set grown = {calloc(s->cap ? s->cap * 2 : 64, sizeof(uint64_t)), s->cap ? s->cap * 2 : 64, s->count};
+        if (!grown.slot) return !vg_site_set_has(s, site);
+        for (size_t i = 0; i < s->cap; i++)
+            if (s->slot[i]) grown.slot[site_slot(&grown, s->slot[i])] = s->slot[i];
+        free(s->slot);
+        *s = grown;
+    }
+    size_t at = site_slot(s, key);
+    if (s->slot[at] == key) return 0;
+    s->slot[at] = key;
+    s->count++;
+    return 1;
+}
+
+void vg_site_set_free(vg_site_set *s) {
+    free(s->slot);
+    s->slot = NULL;
+    s->cap = s->count = 0;
+}

@@ -37,4 +37,15 @@ void vg_points_stop(void);
 /* At a fault point of `kind`: returns 1 when it must fail. */
 int vg_point(int kind);
 
+/* A set of sites (open addressing, growing as it fills). */
+typedef struct {
+    uint64_t *slot; /* 0: empty; site 0 is kept as 1 */
+    size_t cap, count;
+} vg_site_set;
+
+/* Adds a site; returns 1 when it was not in the set yet (also when no memory was left to keep it). */
+int vg_site_set_add(vg_site_set *s, uint64_t site);
+int vg_site_set_has(const vg_site_set *s, uint64_t site);
+void vg_site_set_free(vg_site_set *s);
+
 #endif

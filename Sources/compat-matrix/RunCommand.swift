@@ -16,8 +16,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Comma list of modes: plain, asan, msan (skipped where the compiler lacks it), and the fault-injection modes oom and ioerr (asan binaries; docs/compat-matrix.md).")
     var modes = "plain,asan"
 
-    @Option(name: .customLong("fault-points"), help: "Fault points the oom and ioerr modes try per record: sample (default), all, or sites (the first point of every call site).")
-    var faultPoints = "sample"
+    @Option(name: .customLong("fault-points"), help: "Fault points the oom and ioerr modes try per record: sample (default), all, sites (the first point of every call site) or new-sites (of every site no earlier record of the file failed, and each record's last point); GLOB=KIND (repeatable) for the fixture files matching GLOB, the first matching rule deciding.")
+    var faultPoints: [String] = []
 
     @Option(name: .customLong("fault-timeout"), help: "Timeout of one fixture file's run in the oom and ioerr modes, in seconds.")
     var faultTimeout: Int = 3600
@@ -47,8 +47,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Prebuilt run: the driver must report this SQLite version.")
     var expectSqlite: String?
 
-    @Option(help: "Glob of fixture files under the fixture root (default: every **/*.test).")
-    var fixtures: String?
+    @Option(help: "Glob of fixture files under the fixture root, repeatable: the files matching any (default: every **/*.test).")
+    var fixtures: [String] = []
 
     @Option(help: "The fixture root folder (default: <package-root>/Fixtures).")
     var fixtureRoot: String?
@@ -80,7 +80,9 @@ struct RunCommand: AsyncParsableCommand {
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if timeout < 1 || faultTimeout < 1 { throw ValidationError("--timeout and --fault-timeout must be at least 1 second") }
-        if FaultPoints(rawValue: faultPoints) == nil { throw ValidationError("--fault-points takes sample, all or sites") }
+        for item in faultPoints where FaultPoints(rawValue: item) == nil && FaultPointRule(item) == nil {
+            throw ValidationError("--fault-points \(item): want sample, all, sites or new-sites, or GLOB=KIND (e.g. 'hnsw/*=sites')")
+        }
     }
 
     func run() async throws {
@@ -94,7 +96,7 @@ struct RunCommand: AsyncParsableCommand {
             return mode
         }
         guard !options.modes.isEmpty else { throw MatrixConfigurationError("--modes is empty") }
-        options.fixtureGlob = fixtures
+        options.fixtureGlobs = fixtures
         if let fixtureRoot { options.fixtureRoot = resolve(fixtureRoot, options) }
         if let shard { options.shard = try MatrixShard(shard) }
         if let jobs { options.jobs = jobs }
@@ -102,7 +104,10 @@ struct RunCommand: AsyncParsableCommand {
         options.summary = summary.map { resolve($0, options) }
         options.timeout = .seconds(timeout)
         options.faultTimeout = .seconds(faultTimeout)
-        options.faultPoints = FaultPoints(rawValue: faultPoints) ?? .sample
+        for item in faultPoints {
+            if let points = FaultPoints(rawValue: item) { options.faultPoints = points }
+            else if let rule = FaultPointRule(item) { options.faultPointRules.append(rule) }
+        }
         options.extensionCFlags = extensionCflags.split(whereSeparator: \.isWhitespace).map(String.init)
         options.compiler = cc
         options.rerun = rerun

@@ -19,7 +19,7 @@ import Testing
     /// Fixtures/ if it has fixtures, else a small one written for the test.
     static func fixtureRoot() throws -> URL {
         let real = MatrixTestSupport.packageRoot.appendingPathComponent("Fixtures")
-        if !listFixtures(root: real, glob: nil).isEmpty { return real }
+        if !listFixtures(root: real, globs: []).isEmpty { return real }
         return try MatrixTestSupport.fixtureRoot("smoke/version.test", """
             query I nosort
             SELECT sqlite_version() GLOB '3.*'

@@ -302,9 +302,10 @@ private func message(_ outcome: CaseOutcome?) -> String {
         for path in ["vector/b.test", "vector/a.test", "graph/deep/c.test", "top.test", "vector/notes.txt"] {
             _ = try space.write(path, "")
         }
-        let names = { (glob: String?) in listFixtures(root: space.fixtures, glob: glob).map(\.lastPathComponent) }
-        #expect(names(nil) == ["c.test", "top.test", "a.test", "b.test"])
-        #expect(names("vector/*") == ["a.test", "b.test"])
-        #expect(names("**/c.test") == ["c.test"])
+        let names = { (globs: [String]) in listFixtures(root: space.fixtures, globs: globs).map(\.lastPathComponent) }
+        #expect(names([]) == ["c.test", "top.test", "a.test", "b.test"])
+        #expect(names(["vector/*"]) == ["a.test", "b.test"])
+        #expect(names(["**/c.test"]) == ["c.test"])
+        #expect(names(["vector/b.test", "top.test", "vector/*"]) == ["top.test", "a.test", "b.test"])
     }
 }

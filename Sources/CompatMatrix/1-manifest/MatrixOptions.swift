@@ -19,7 +19,9 @@ public struct MatrixOptions: Sendable {
     /// optional emulator command in front of the driver (--emulator "qemu-aarch64-static -L ...").
     public var prebuilt: PrebuiltTarget?
     public var fixtureRoot: URL
-    public var fixtureGlob: String?
+    /// Globs of fixture files under the fixture root (--fixtures, repeatable): a file runs when it
+    /// matches any of them; empty: every **/*.test.
+    public var fixtureGlobs: [String] = []
     public var shard: MatrixShard = .whole
     public var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
     public var mirrors: [SourceMirror] = []
@@ -31,8 +33,11 @@ public struct MatrixOptions: Sendable {
     public var timeout: Duration = .seconds(60)
     /// The timeout of one fixture file's run in the fault-injection modes (each record runs many times).
     public var faultTimeout: Duration = .seconds(3600)
-    /// Which fault points the oom and ioerr modes try (--fault-points).
+    /// Which fault points the oom and ioerr modes try (--fault-points KIND): for files no rule names.
     public var faultPoints: FaultPoints = .sample
+    /// Per-file samples (--fault-points GLOB=KIND, repeatable): the first rule whose glob matches a
+    /// fixture's name under the fixture root decides its sample.
+    public var faultPointRules: [FaultPointRule] = []
     public var extensionCFlags: [String] = []
     /// Extra environment for every fixture run (on top of the sanitizer options).
     public var environment: [String: String] = [:]
@@ -71,6 +76,29 @@ public struct MatrixOptions: Sendable {
 
     /// The timeout of one fixture file's run in `mode`.
     public func timeout(for mode: BuildMode) -> Duration { mode.faults == nil ? timeout : faultTimeout }
+
+    /// The sample the fault modes try in the fixture file `name` (relative to the fixture root).
+    public func faultPoints(forFixture name: String) -> FaultPoints {
+        faultPointRules.first { globMatches($0.glob, name) }?.points ?? faultPoints
+    }
+}
+
+/// `--fault-points GLOB=KIND`: the fixture files matching GLOB try KIND.
+public struct FaultPointRule: Sendable, Equatable {
+    public var glob: String
+    public var points: FaultPoints
+
+    public init(glob: String, points: FaultPoints) {
+        self.glob = glob
+        self.points = points
+    }
+
+    /// "vector/*=sample"; nil when it is not GLOB=KIND with a known KIND.
+    public init?(_ text: String) {
+        guard let equals = text.lastIndex(of: "="), equals != text.startIndex,
+              let points = FaultPoints(rawValue: String(text[text.index(after: equals)...])) else { return nil }
+        self.init(glob: String(text[..<equals]), points: points)
+    }
 }
 
 /// The fault points the oom and ioerr modes try in each record (vg_driver --fault-points).
@@ -79,6 +107,9 @@ public enum FaultPoints: String, Sendable, CaseIterable {
     case sample
     /// Every point.
     case all
-    /// Only the first point of every call site: each site fails once (make test's graph and node2vec files).
+    /// Only the first point of every call site: each site fails once in every record.
     case sites
+    /// The first point of every call site that no earlier record of the file failed, and each record's
+    /// last point: each site the file reaches fails once in it, and every record fails at least once.
+    case newSites = "new-sites"
 }

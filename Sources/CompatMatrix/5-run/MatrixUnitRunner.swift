@@ -15,6 +15,8 @@ struct MatrixUnitRunner: Sendable {
     var progress: MatrixProgress
     var timings: MatrixTimings
     var results: ResultCache
+    /// At most --jobs fixture-file runs at once across the whole run.
+    var slots: MatrixSlots
     /// The SQLites whose sqlite3.o asan instruments (nil: all); see MatrixOptions.instrumentSQLite.
     var instrumentedSQLite: Set<MatrixTarget>?
 
@@ -110,14 +112,17 @@ struct MatrixUnitRunner: Sendable {
         try? FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         let environment = (builder.profiles[unit.mode.buildMode]?.environment ?? [:])
             .merging(options.environment) { _, extra in extra }
-        let arguments = unit.mode.faults.map { ["--faults", $0, "--fault-points", options.faultPoints.rawValue] } ?? []
-        var cases: [CaseResult] = []
-        for fixture in fixtures {
-            cases += await results.cases(for: FixtureRunRequest(
+        let faults = unit.mode.faults, timeout = options.timeout(for: unit.mode), version = unit.target.version
+        // A fault mode's files take minutes each: they run side by side (at most --jobs driver processes
+        // in the whole run, the slots), so that one long file does not leave the other cores idle.
+        let cases = await MatrixLimiter.map(fixtures, limit: faults == nil ? 1 : options.jobs) { fixture in
+            let name = FixtureIdentity(fixture: fixture, root: options.fixtureRoot).name
+            let arguments = faults.map { ["--faults", $0, "--fault-points", options.faultPoints(forFixture: name).rawValue] } ?? []
+            return await results.cases(for: FixtureRunRequest(
                 driver: driver, extensionPath: library, fixture: fixture, fixtureRoot: options.fixtureRoot,
-                sqliteVersion: unit.target.version, timeout: options.timeout(for: unit.mode), environment: environment,
-                workDirectory: work, driverArguments: arguments)) { await runFixtureFile($0) }
-        }
+                sqliteVersion: version, timeout: timeout, environment: environment,
+                workDirectory: work, driverArguments: arguments)) { request in await slots.holding { await runFixtureFile(request) } }
+        }.flatMap { $0 }
         await timings.add(.run, ContinuousClock.now - started)
         return SuiteResult(sqliteLabel: unit.target.label, mode: unit.mode, build: build, cases: cases)
     }
