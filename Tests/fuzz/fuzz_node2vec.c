@@ -5,9 +5,11 @@
  * not TEXT or name nothing (or a column that is not there), an output that is not an hnsw_index or
  * has other dimensions, counts of 0, -1, past the 1,000,000 limit, REAL or TEXT, p and q of 0,
  * 1e-7, 1e7 or infinity, a learning rate of 0 or 1e6, a seed that is not an integer, NULL anywhere.
- * The edge table holds integer or text ids, with NULL, REAL and BLOB ids mixed in now and then; the
- * output index may hold rows already. A progress handler interrupts a call after 100 ms, so a
- * valid but huge request (a million walks) ends as "interrupted".
+ * Valid p and q include the extremes 1e-6 and 1e6, where one walk step can take a million
+ * proposals. The edge table holds integer or text ids, with NULL, REAL and BLOB ids mixed in now and
+ * then; the output index may hold rows already. A progress handler interrupts a call after 100 ms,
+ * so a valid but huge request (a million walks, or walks of a million steps at extreme p and q)
+ * ends as "interrupted" (and a call that does not stop fails the run by libFuzzer's -timeout).
  *
  * Checks, against what the README promises: an invalid argument, a table the graph functions would
  * refuse, an empty graph, a mismatched or missing output, all give an error starting
@@ -166,8 +168,9 @@ static int bind_arg(run *r, sqlite3_stmt *s, int i, fz_in *in) {
     }
     case NUMBER: {
         static const double values[] = {0.5, 1.0, 2.0, 0.025};
-        if (good) {
-            sqlite3_bind_double(s, at, i == 11 ? values[3] : values[b % 3]);
+        if (good) { /* p and q from byte 192 on: node2vec_train's extremes */
+            double v = i == 11 ? values[3] : b >= 192 ? (b & 1 ? 1e-6 : 1e6) : values[b % 3];
+            sqlite3_bind_double(s, at, v);
             return 1;
         }
         static const double bad[] = {0.0, -1.0, 1e-7, 1e7, INFINITY};

@@ -439,6 +439,11 @@ def node2vec_seeds():
         "tiny-rate": n2v(ring, args={11: first_at_least(200, 8, 2)}),
         "main-output": n2v(ring, args={3: first_at_least(200, 7, 2)}),
         "upper-edges": n2v(ring, args={0: first_at_least(200, 7, 3)}),
+        # walks of a million steps at p = q = 1e6 on the ring (no triangles: ~1e6 proposals a step) and
+        # at p = 1e6, q = 1e-6 on a 5-clique (every other neighbour adjoins the last node: ~1.3e6)
+        "extreme-pq-ring": n2v(ring, args={5: 192, 6: 192, 8: first_at_least(200, 8, 6)}),
+        "extreme-q-clique": n2v([(i, j) for i in range(5) for j in range(i + 1, 5)],
+                                args={5: 192, 6: 193, 8: first_at_least(200, 8, 6)}),
     }
     for i, kind in enumerate(N2V_KINDS):
         for bad in range(N2V_BAD_KINDS[kind]):
