@@ -7,14 +7,14 @@
 # FUZZ_RUNS=0 fuzzes for SECONDS with a random seed instead (docs/fuzzing.md).
 # Leaves RESULTS_DIR/fuzz-<target>.log ending "fuzz-<target>: 1 passed, 0 failed" when the target
 # found nothing; a crash input is kept as build/fuzz/crash-<target>-* and named in the log.
-# usage: run.sh RESULTS_DIR [SECONDS [TARGET...]]   (default: 25 s each; targets hnsw_shadow graph hnsw_ops)
+# usage: run.sh RESULTS_DIR [SECONDS [TARGET...]]   (default: 25 s each; targets hnsw_shadow graph hnsw_ops node2vec)
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 results=$(mkdir -p "${1:?usage: run.sh RESULTS_DIR [SECONDS [TARGET...]]}" && cd "$1" && pwd)
 seconds=${2:-25}
 shift $(($# < 2 ? $# : 2))
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(hnsw_shadow graph hnsw_ops)
+[ ${#targets[@]} -gt 0 ] || targets=(hnsw_shadow graph hnsw_ops node2vec)
 unit_timeout=20
 status=0
 build_log=$(mktemp)
@@ -32,7 +32,7 @@ for t in "${targets[@]}"; do
     fi
     rm -rf "$corpus" && mkdir -p "$corpus"
     echo "fuzz: $t from $(ls "Tests/fuzz/seeds/$t" | wc -l) seeds"
-    case $t in hnsw_shadow | hnsw_ops) runs=1000 ;; graph) runs=2500 ;; *) runs=2000 ;; esac
+    case $t in hnsw_shadow | hnsw_ops) runs=1000 ;; graph | node2vec) runs=2500 ;; *) runs=2000 ;; esac
     if [ "${FUZZ_RUNS:-}" = 0 ]; then limits=(-max_total_time="$seconds")
     else limits=(-seed=1 -runs="${FUZZ_RUNS:-$runs}" -max_total_time=$((seconds * 3))); fi
     build/fuzz/fuzz_"$t" "${limits[@]}" -timeout=$unit_timeout -print_final_stats=1 \
