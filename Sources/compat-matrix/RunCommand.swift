@@ -41,7 +41,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "The suite name of a prebuilt run (default: prebuilt).")
     var suite = "prebuilt"
 
-    @Option(help: "Prebuilt run: the load case also checks vec_graph_kernel() (e.g. neon, avx2).")
+    @Option(help: "Prebuilt run: the load case also checks vec_graph_kernel() (e.g. neon, avx2; a comma list: any of them).")
     var expectKernel: String?
 
     @Option(help: "Prebuilt run: the driver must report this SQLite version.")

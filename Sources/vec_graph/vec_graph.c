@@ -22,7 +22,7 @@ int vg_pure_function_flags(void) {
     return flags;
 }
 
-/* The kernels named by VEC_GRAPH_KERNEL (scalar, sse, avx2, neon, simd128) if set and runnable here,
+/* The kernels named by VEC_GRAPH_KERNEL (scalar, sse, avx2, avx512, neon, simd128) if set and runnable here,
  * else the fastest this CPU runs. The variable exists for tests and benchmarks. */
 static const vg_kernels *choose_kernels(void) {
     const char *name = getenv("VEC_GRAPH_KERNEL");

@@ -20,6 +20,12 @@ static int cpu_has_avx2_fma(void) {
     __cpuidex(r, 7, 0);
     return (r[1] >> 5) & 1;
 }
+/* AVX-512F reported by CPUID, and the OS saving the mask and ZMM registers (XCR0 bits 5-7). */
+static int cpu_has_avx512f(void) {
+    int r[4];
+    __cpuidex(r, 7, 0);
+    return ((r[1] >> 16) & 1) && (_xgetbv(0) & 0xe6) == 0xe6;
+}
 #elif defined(__x86_64__) || defined(_M_X64)
 #include <cpuid.h>
 /* CPUID + XGETBV read directly rather than __builtin_cpu_supports, which zig's compiler_rt
@@ -36,6 +42,15 @@ static int cpu_has_avx2_fma(void) {
     if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
     return (b >> 5) & 1;
 }
+/* AVX-512F reported by CPUID, and the OS saving the mask and ZMM registers (XCR0 bits 5-7). Asked
+ * after cpu_has_avx2_fma, which checked OSXSAVE. */
+static int cpu_has_avx512f(void) {
+    unsigned a, b, c, d;
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d) || !((b >> 16) & 1)) return 0;
+    unsigned xcr0_lo, xcr0_hi;
+    __asm__ volatile("xgetbv" : "=a"(xcr0_lo), "=d"(xcr0_hi) : "c"(0));
+    return (xcr0_lo & 0xe6) == 0xe6;
+}
 #endif
 
 const vg_kernels *vg_kernels_get(vg_kernel_id id) {
@@ -47,6 +62,8 @@ const vg_kernels *vg_kernels_get(vg_kernel_id id) {
         return &vg_kernels_sse;
     case VG_KERNEL_AVX2:
         return cpu_has_avx2_fma() ? &vg_kernels_avx2 : NULL;
+    case VG_KERNEL_AVX512:
+        return cpu_has_avx2_fma() && cpu_has_avx512f() ? &vg_kernels_avx512 : NULL;
 #endif
 #if defined(__aarch64__) || defined(_M_ARM64)
     case VG_KERNEL_NEON:
@@ -62,8 +79,8 @@ const vg_kernels *vg_kernels_get(vg_kernel_id id) {
 }
 
 const vg_kernels *vg_kernels_best(void) {
-    static const vg_kernel_id preference[] = {VG_KERNEL_AVX2, VG_KERNEL_NEON, VG_KERNEL_SIMD128, VG_KERNEL_SSE,
-                                                VG_KERNEL_SCALAR};
+    static const vg_kernel_id preference[] = {VG_KERNEL_AVX512, VG_KERNEL_AVX2,   VG_KERNEL_NEON,
+                                                VG_KERNEL_SIMD128, VG_KERNEL_SSE, VG_KERNEL_SCALAR};
     for (size_t i = 0; i < sizeof preference / sizeof preference[0]; i++) {
         const vg_kernels *k = vg_kernels_get(preference[i]);
         if (k) return k;

@@ -1,9 +1,11 @@
 /* x86-64 AVX2+FMA distance kernels (8 lanes x 4 accumulators, scalar tail), compiled with a
  * per-function target attribute so the file builds without -mavx2; only called after CPU detection
- * (which also requires F16C and POPCNT, for the compact-vector kernels at the end). */
+ * (which also requires F16C and POPCNT, for the compact-vector kernels at the end, which the AVX-512
+ * table shares: vg_kernels_x86.h). */
 #include <string.h>
 
 #include "vg_kernels.h"
+#include "vg_kernels_x86.h"
 
 #if defined(__x86_64__) || defined(_M_X64)
 #include <immintrin.h>
@@ -103,7 +105,7 @@ VG_AVX2 static void load_tail(const float *a, const uint16_t *b, size_t i, size_
     *y = load_f16(tb);
 }
 
-VG_AVX2 static float avx2_l2sq_f16(const float *a, const uint16_t *b, size_t n) {
+VG_AVX2 float vg_avx2_l2sq_f16(const float *a, const uint16_t *b, size_t n) {
     __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps(), s2 = _mm256_setzero_ps(), s3 = _mm256_setzero_ps();
     size_t i = 0;
     for (; i + 32 <= n; i += 32) {
@@ -129,7 +131,7 @@ VG_AVX2 static float avx2_l2sq_f16(const float *a, const uint16_t *b, size_t n) 
     return hsum256(_mm256_add_ps(_mm256_add_ps(s0, s1), _mm256_add_ps(s2, s3)));
 }
 
-VG_AVX2 static float avx2_dot_f16(const float *a, const uint16_t *b, size_t n) {
+VG_AVX2 float vg_avx2_dot_f16(const float *a, const uint16_t *b, size_t n) {
     __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps(), s2 = _mm256_setzero_ps(), s3 = _mm256_setzero_ps();
     size_t i = 0;
     for (; i + 32 <= n; i += 32) {
@@ -147,7 +149,7 @@ VG_AVX2 static float avx2_dot_f16(const float *a, const uint16_t *b, size_t n) {
     return hsum256(_mm256_add_ps(_mm256_add_ps(s0, s1), _mm256_add_ps(s2, s3)));
 }
 
-VG_AVX2 static void avx2_dot_norms_f16(const float *a, const uint16_t *b, size_t n, float *dot, float *aa, float *bb) {
+VG_AVX2 void vg_avx2_dot_norms_f16(const float *a, const uint16_t *b, size_t n, float *dot, float *aa, float *bb) {
     __m256 sd0 = _mm256_setzero_ps(), sd1 = _mm256_setzero_ps();
     __m256 sa0 = _mm256_setzero_ps(), sa1 = _mm256_setzero_ps();
     __m256 sb0 = _mm256_setzero_ps(), sb1 = _mm256_setzero_ps();
@@ -186,7 +188,7 @@ VG_AVX2 static __m256i madd_i8x16(const int8_t *a, const int8_t *b) {
     return _mm256_madd_epi16(x, y);
 }
 
-VG_AVX2 static int32_t avx2_dot_i8(const int8_t *a, const int8_t *b, size_t n) {
+VG_AVX2 int32_t vg_avx2_dot_i8(const int8_t *a, const int8_t *b, size_t n) {
     __m256i s0 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256();
     size_t i = 0;
     for (; i + 32 <= n; i += 32) {
@@ -205,7 +207,7 @@ VG_AVX2 static int32_t avx2_dot_i8(const int8_t *a, const int8_t *b, size_t n) {
 
 /* hamming: per-nibble counts by table lookup (vpshufb), summed per 8 bytes (vpsadbw); POPCNT for the
  * last bytes % 32. Chosen over POPCNT on 64-bit words, which measured slower from 384 bits up. */
-VG_AVX2 static uint32_t avx2_hamming(const uint8_t *a, const uint8_t *b, size_t bytes) {
+VG_AVX2 uint32_t vg_avx2_hamming(const uint8_t *a, const uint8_t *b, size_t bytes) {
     const __m256i nibble_bits = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2, 1, 2, 2, 3, 1,
                                                  2, 2, 3, 2, 3, 3, 4);
     const __m256i low = _mm256_set1_epi8(0x0f);
@@ -230,8 +232,7 @@ VG_AVX2 static uint32_t avx2_hamming(const uint8_t *a, const uint8_t *b, size_t 
     return (uint32_t)count;
 }
 
-const vg_kernels vg_kernels_avx2 = {"avx2", avx2_l2sq, avx2_dot, avx2_dot_norms, avx2_l2sq_f16, avx2_dot_f16,
-                                    avx2_dot_norms_f16, avx2_dot_i8, avx2_hamming};
+const vg_kernels vg_kernels_avx2 = {"avx2", avx2_l2sq, avx2_dot, avx2_dot_norms, VG_AVX2_COMPACT_KERNELS};
 #else
 typedef int vg_kernels_avx2_unused; /* ISO C forbids an empty translation unit */
 #endif

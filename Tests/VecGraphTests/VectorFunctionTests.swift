@@ -15,7 +15,7 @@ import Testing
 
     @Test func kernelIsNamed() throws {
         let name = try db.value("SELECT vec_graph_kernel()")
-        #expect([SQLValue.text("avx2"), .text("sse"), .text("neon"), .text("scalar")].contains(name))
+        #expect([SQLValue.text("avx512"), .text("avx2"), .text("sse"), .text("neon"), .text("scalar")].contains(name))
     }
 
     @Test func handDerivedDistances() throws {

@@ -88,6 +88,9 @@ static void test_selection(void) {
 #if defined(__x86_64__) || defined(_M_X64)
     CHECK(vg_kernels_get(VG_KERNEL_SSE) != NULL, "SSE2 exists on every x86-64");
     CHECK(vg_kernels_get(VG_KERNEL_NEON) == NULL, "no NEON on x86-64");
+    const vg_kernels *avx512 = vg_kernels_get(VG_KERNEL_AVX512);
+    CHECK(!avx512 || (vg_kernels_get(VG_KERNEL_AVX2) && best == avx512),
+          "AVX-512, where this CPU has it, comes with AVX2 and is the fastest kernel");
 #endif
 #if defined(__wasm_simd128__)
     CHECK(best == vg_kernels_get(VG_KERNEL_SIMD128), "SIMD128 is the fastest kernel of a -msimd128 build");

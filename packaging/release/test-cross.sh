@@ -20,6 +20,7 @@ matrix=$(cd "$root" && swift build --show-bin-path)/compat-matrix
 bash "$root/packaging/dist/sqlite-amalgamation.sh" "$work/sqlite"
 sqlite=$(sed -n 's/^#define SQLITE_VERSION  *"\(.*\)"$/\1/p' "$work/sqlite/sqlite3.h")
 x64_kernel=$(grep -qw avx2 /proc/cpuinfo && grep -qw fma /proc/cpuinfo && echo avx2 || echo sse)
+[ "$x64_kernel" = sse ] || ! grep -qw avx512f /proc/cpuinfo || x64_kernel=avx512
 wine=$(command -v wine64 || echo /usr/lib/wine/wine64)
 wineserver=$(command -v wineserver || echo /usr/lib/wine/wineserver)
 export WINEPREFIX=$work/wine WINEDEBUG=-all

@@ -15,7 +15,9 @@ typedef enum vg_kernel_id {
     VG_KERNEL_AVX2 = 2, /* x86-64 AVX2 + FMA (+ F16C, POPCNT), when the CPU and OS support it */
     VG_KERNEL_NEON = 3, /* arm64 */
     VG_KERNEL_SIMD128 = 4, /* WebAssembly SIMD128, in builds compiled with -msimd128 */
-    VG_KERNEL_COUNT = 5
+    VG_KERNEL_AVX512 = 5,  /* x86-64 AVX-512F float32 kernels (the AVX2 table's compact ones), when the
+                              CPU and OS support it and AVX2 */
+    VG_KERNEL_COUNT = 6
 } vg_kernel_id;
 
 typedef struct vg_kernels {
@@ -43,7 +45,7 @@ const vg_kernels *vg_kernels_get(vg_kernel_id id);
 /* The fastest table this CPU runs. */
 const vg_kernels *vg_kernels_best(void);
 
-/* The table named "scalar", "sse", "avx2", "neon" or "simd128" if this CPU runs it, else NULL. */
+/* The table named "scalar", "sse", "avx2", "avx512", "neon" or "simd128" if this CPU runs it, else NULL. */
 const vg_kernels *vg_kernels_by_name(const char *name);
 
 /* Per-instruction-set tables; each is defined only where its instruction set exists. */
@@ -51,6 +53,7 @@ extern const vg_kernels vg_kernels_scalar;
 #if defined(__x86_64__) || defined(_M_X64)
 extern const vg_kernels vg_kernels_sse;
 extern const vg_kernels vg_kernels_avx2;
+extern const vg_kernels vg_kernels_avx512;
 #endif
 #if defined(__aarch64__) || defined(_M_ARM64)
 extern const vg_kernels vg_kernels_neon;
