@@ -31,7 +31,19 @@ static int write_rowids(vg_hnsw_vtab *vt) {
     return rc;
 }
 
-/* The freed slots, in order. */
+/* Whether slot has a row in {name}_nodes, into *held. */
+static int has_node(vg_hnsw_vtab *vt, sqlite3_int64 slot, int *held) {
+    sqlite3_stmt *s;
+    int rc = vg_hnsw_statement(vt, VG_HNSW_SQL_NODE_READ, &s);
+    if (rc != SQLITE_OK) return rc;
+    sqlite3_bind_int64(s, 1, slot);
+    rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    *held = rc == SQLITE_ROW;
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : vg_hnsw_sql_error(vt, rc);
+}
+
+/* The freed slots, in order; each must hold no node. */
 static int read_free(vg_hnsw_vtab *vt, uint32_t **out, size_t *n) {
     sqlite3_stmt *s;
     int rc = vg_hnsw_prepare(vt, "SELECT slot FROM \"%w\".\"%w_free\" ORDER BY slot", &s);
@@ -43,10 +55,14 @@ static int read_free(vg_hnsw_vtab *vt, uint32_t **out, size_t *n) {
     while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
         sqlite3_int64 slot = sqlite3_column_int64(s, 0);
         rc = SQLITE_OK;
+        int held = 0;
         if (*n >= cap - 1 || slot < 0 || slot >= (sqlite3_int64)vg_hnsw_view_slots(vt->view))
             rc = vg_hnsw_error(vt, SQLITE_CORRUPT_VTAB, "%s is damaged: %s_free does not match _config's 'free'",
                                vt->name, vt->name);
-        else slots[(*n)++] = (uint32_t)slot;
+        else if ((rc = has_node(vt, slot, &held)) == SQLITE_OK && held)
+            rc = vg_hnsw_error(vt, SQLITE_CORRUPT_VTAB, "%s is damaged: %s_free names slot %lld, which holds a node",
+                               vt->name, vt->name, (long long)slot);
+        else if (rc == SQLITE_OK) slots[(*n)++] = (uint32_t)slot;
     }
     if (rc == SQLITE_DONE) rc = SQLITE_OK;
     else if (rc != SQLITE_OK && rc != SQLITE_NOMEM && rc != SQLITE_CORRUPT_VTAB) rc = vg_hnsw_sql_error(vt, rc);
