@@ -12,18 +12,8 @@ static int take_all(vg_hnsw_view *v, vg_hnsw_node **nodes, const uint32_t *free_
     size_t f = 0;
     for (uint32_t s = 0; s < v->n_slots; s++) {
         while (f < n_free && free_slots[f] < s) f++;
-        if (f < n_free && free_slots[f] == s) {
-            /* a freed slot holds no node: a file whose _free names a slot that has one is damaged */
-            const vg_hnsw_node *n = vg_hnsw_get(v, s);
-            if (!n) return -1;
-            if (!(n->flags & VG_HNSW_NODE_FREED)) {
-                vg_hnsw_view_fail(v, VG_HNSW_CORRUPT);
-                return -1;
-            }
-            nodes[s] = NULL;
-        } else if (!(nodes[s] = vg_hnsw_get_mut(v, s))) {
-            return -1;
-        }
+        if (f < n_free && free_slots[f] == s) nodes[s] = NULL;
+        else if (!(nodes[s] = vg_hnsw_get_mut(v, s))) return -1;
     }
     return 0;
 }
