@@ -94,8 +94,9 @@ rm -f "$results/cross-log.log"
 step fuzz-log bash packaging/release/fuzz/run.sh "$results" 20
 rm -f "$results/fuzz-log.log"
 # Faults and hostile input (issue 15): compat-matrix's oom and ioerr modes (scripts/run-matrix-faults.sh:
-# the newest release, vector/* and the graph and node2vec error-path files), and the libFuzzer targets hnsw_shadow, graph, hnsw_ops and node2vec (Tests/fuzz/run.sh), 25 s
-# each from their committed seeds.
+# the newest release, every fixture file of vector, graph, node2vec and hnsw but hnsw/heap_limit.test,
+# each with its documented sample of fault points), and the libFuzzer targets hnsw_shadow, graph,
+# hnsw_ops and node2vec (Tests/fuzz/run.sh), about 25 s each from their committed seeds.
 echo "matrix-faults fuzz-hnsw-shadow fuzz-graph fuzz-hnsw-ops fuzz-node2vec" >> "$results/expected.txt"
 rm -f build/matrix/junit-faults.xml
 step matrix-faults-log bash scripts/run-matrix-faults.sh
