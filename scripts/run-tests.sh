@@ -7,7 +7,7 @@ results=build/test-results
 rm -rf "$results"
 mkdir -p "$results"
 # Every suite that must leave a result; tally.py counts a missing one as a failure.
-echo "build c-unit c-unit-asan c-unit-tsan swift-swift-testing matrix hnsw-crash hnsw-churn hnsw-writers hnsw-threads hnsw-threads-tsan node2vec-quality dist python python-noext npm-node npm-bun release-dry-run cross-linux-arm64 cross-win32-x64 lint-workflows fuzz-json" > "$results/expected.txt"
+echo "build c-unit c-unit-asan c-unit-tsan swift-swift-testing matrix hnsw-crash hnsw-churn hnsw-writers hnsw-refresh hnsw-threads hnsw-threads-tsan node2vec-quality dist python python-noext npm-node npm-bun release-dry-run cross-linux-arm64 cross-win32-x64 lint-workflows fuzz-json" > "$results/expected.txt"
 
 status=0
 step() { # step NAME COMMAND...: runs COMMAND, its output to the terminal and to NAME.log
@@ -56,6 +56,7 @@ done
 step hnsw-crash /usr/bin/python3 Tests/crash/hnsw_crash.py build/vec_graph
 step hnsw-churn .venv/bin/python Tests/hnsw/churn.py build/vec_graph
 step hnsw-writers .venv/bin/python Tests/hnsw/writers.py build/vec_graph
+step hnsw-refresh .venv/bin/python Tests/hnsw/refresh.py build/vec_graph
 step hnsw-threads make -s test-hnsw-threads
 step hnsw-threads-tsan make -s test-hnsw-threads-tsan
 step node2vec-quality /usr/bin/python3 Tests/node2vec/quality.py build/vec_graph

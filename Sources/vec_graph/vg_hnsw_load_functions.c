@@ -139,10 +139,31 @@ static int attach(vg_hnsw_vtab *vt, const vg_hnsw_state *st) {
     return SQLITE_OK;
 }
 
+/* The data versions now, or 0 when they cannot vouch for the tables: before 3.26.0 (no
+ * SQLITE_FCNTL_DATA_VERSION), in this connection's write transaction, and in any explicit transaction,
+ * whose uncommitted changes (to the shadow tables' schema, say) move no data version. */
+static int seen_now(vg_hnsw_vtab *vt, vg_hnsw_seen *now) {
+    memset(now, 0, sizeof *now);
+    if (VG_RUNNING_SQLITE() < 3026000 || vt->in_txn || !sqlite3_get_autocommit(vt->db)) return 0;
+    if (sqlite3_file_control(vt->db, vt->schema, SQLITE_FCNTL_DATA_VERSION, &now->own) != SQLITE_OK) return 0;
+    now->temp_open = sqlite3_file_control(vt->db, "temp", SQLITE_FCNTL_DATA_VERSION, &now->temp) == SQLITE_OK;
+    now->valid = 1;
+    return 1;
+}
+
+static int same_seen(const vg_hnsw_seen *a, const vg_hnsw_seen *b) {
+    return a->valid && b->valid && a->own == b->own && a->temp_open == b->temp_open &&
+           (!a->temp_open || a->temp == b->temp);
+}
+
 int vg_hnsw_refresh(vg_hnsw_vtab *vt) {
     if (vt->broken)
         return vg_hnsw_error(vt, SQLITE_ABORT, "%s: writing the index failed earlier in this transaction: roll it back",
                              vt->name);
+    vg_hnsw_seen now;
+    seen_now(vt, &now);
+    if (vt->view && same_seen(&now, &vt->seen)) return SQLITE_OK;
+    vt->seen.valid = 0;
     int rc = vg_hnsw_shadow_check(vt);
     if (rc != SQLITE_OK || (vt->in_txn && !vt->stale)) return rc;
     vg_hnsw_state st;
@@ -165,6 +186,7 @@ int vg_hnsw_refresh(vg_hnsw_vtab *vt) {
     }
     vg_hnsw_view_snapshot(vt->view, st.generation, (uint32_t)st.slots, entry);
     vt->state = st;
+    vt->seen = now;
     return SQLITE_OK;
 }
 

@@ -71,6 +71,16 @@ typedef struct vg_hnsw_state {
     int64_t format, id, generation, slots, entry, live, free, cycle, cursor, storage, rescore;
 } vg_hnsw_state;
 
+/* The data versions (SQLITE_FCNTL_DATA_VERSION) of an index's database and of temp when a refresh
+ * outside a write transaction read the tables. Every commit to a database file, by this connection
+ * or another, changes its data version; while both are the same, the tables are as that refresh read
+ * them, and the next refresh has nothing to read. */
+typedef struct vg_hnsw_seen {
+    unsigned own, temp;
+    int temp_open; /* temp had a database (else no temp object can sit on a shadow table) */
+    int valid;
+} vg_hnsw_seen;
+
 typedef struct vg_hnsw_vtab {
     sqlite3_vtab base;
     sqlite3 *db;
@@ -89,6 +99,7 @@ typedef struct vg_hnsw_vtab {
     int rollback_pending; /* SQLite rolled the transaction back while busy: the view ends it on leaving */
     int unsaved;          /* savepoint n + 1 whose flush failed: its ROLLBACK TO keeps the view (below) */
     int64_t checked_schema; /* the schema versions (its database's, temp's) the shadow tables were checked at */
+    vg_hnsw_seen seen;      /* what the last refresh outside a write transaction saw (below) */
     vg_hnsw_layout layout;
     int load_rc;                      /* the SQLite code of the last node read that failed */
     char load_error[VG_HNSW_ERR_LEN + 64]; /* and why */
@@ -134,7 +145,9 @@ int vg_hnsw_rowid_slot(vg_hnsw_vtab *vt, sqlite3_int64 rowid, uint32_t *slot);
 /* The engine's source: one node BLOB by slot, checked. */
 vg_hnsw_source vg_hnsw_table_source(vg_hnsw_vtab *vt);
 /* Makes the view current for a statement: reads _config, joins the shared store, brings the store
- * up to date from the change log. Inside this connection's write transaction the view is its own. */
+ * up to date from the change log. Inside this connection's write transaction the view is its own.
+ * Outside one, in autocommit mode, from SQLite 3.26.0, it reads nothing while the data versions are
+ * what the last refresh saw (vg_hnsw_seen). */
 int vg_hnsw_refresh(vg_hnsw_vtab *vt);
 /* The flat copy for an exact search (building and offering it to the store when there is none and it
  * fits the budget), with the slots it must not answer for; NULL with SQLITE_OK when there can be none. */

@@ -22,6 +22,11 @@ SQLITE_EXTENSION_INIT3
 #define SQLITE_INNOCUOUS 0x000200000
 #endif
 
+/* A file control from 3.26.0 (gated at run time where it is used). */
+#ifndef SQLITE_FCNTL_DATA_VERSION
+#define SQLITE_FCNTL_DATA_VERSION 35
+#endif
+
 /* SQLITE_VERSION_NUMBER of the SQLite we are loaded into (not the one we were compiled against). */
 #define VG_RUNNING_SQLITE() sqlite3_libversion_number()
 
