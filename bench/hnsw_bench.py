@@ -9,7 +9,11 @@ sqlite-vec's int8 and bit vectors (bench/hnsw_storage.py) and, with --large, 1,0
 (bench/hnsw_large.py). Writes
 build/bench/hnsw/results.json, the recall/QPS plot, and prints the Markdown tables of the README.
 
-Usage: hnsw_bench.py EXTENSION [--small] [--seed N] [--plot PNG] [--no-fashion] [--large]"""
+With --baseline, vec_graph 0.1.0 (its last source, built by bench/hnsw_run.sh) is built and queried
+beside them on both data sets, so the build and steady-state ratios against hnswlib of the two
+versions come from the same run.
+
+Usage: hnsw_bench.py EXTENSION [--small] [--seed N] [--plot PNG] [--no-fashion] [--large] [--baseline EXT]"""
 import argparse
 import json
 import os
@@ -33,7 +37,9 @@ import hnsw_storage  # noqa: E402
 DIMS, M, EF_CONSTRUCTION = 128, 16, 200
 EF_SEARCH = [16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512]
 FILTERS = [0.01, 0.25]
-BUILD_RUNS, PASSES = 2, 3
+BUILD_RUNS, PASSES = 3, 3
+VG, BASELINE = "vec_graph (SQL)", "vec_graph 0.1.0 (SQL)"
+PER_QUERY, BATCH = "hnswlib (one call per query)", "hnswlib (one call per batch)"
 OUT = Path("build/bench/hnsw")
 # Single-threaded peers: no BLAS or OpenMP threads anywhere, children included.
 THREADS_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
@@ -46,22 +52,27 @@ def child(script, *args):
     return done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
 
 
-def measure(extension, out, seed, filters, res):
-    """Builds vec_graph, hnswlib and vec0 over out/base.npy (each BUILD_RUNS times, in turns), then the
-    recall/QPS curves over ef_search, vec0's brute force and the filtered queries, into res."""
+def measure(extension, out, seed, filters, res, baseline=None):
+    """Builds vec_graph, hnswlib and vec0 (and vec_graph 0.1.0 with a baseline extension) over
+    out/base.npy (each BUILD_RUNS times, in turns), then the recall/QPS curves over ef_search, vec0's
+    brute force and the filtered queries, into res."""
     base, queries = np.load(out / "base.npy"), np.load(out / "queries.npy")
     dims = base.shape[1]
     res.update({"n": len(base), "queries": len(queries), "dims": dims, "m": M, "ef_construction": EF_CONSTRUCTION,
                 "seed": seed, "build": {}, "curve": {}, "filtered": [], "raw_vector_bytes": base.nbytes})
     del base, queries
     paths = {"vec_graph": out / "vec_graph.db", "hnswlib": out / "hnswlib.bin", "sqlite-vec": out / "sqlite_vec.db"}
+    exts = {"vec_graph": extension}
+    if baseline:
+        paths["vec_graph 0.1.0"], exts["vec_graph 0.1.0"] = out / "vec_graph_0.1.0.db", baseline
     # Each build BUILD_RUNS times, the engines taking turns, so a busy moment of the machine does not
     # fall on one of them only: the fastest time, the largest peak.
     for run_no in range(BUILD_RUNS):
         for engine, path in paths.items():
             print(f"building {engine} ({run_no + 1}/{BUILD_RUNS}) ...", file=sys.stderr, flush=True)
-            ext = extension if engine == "vec_graph" else "-"
-            r = json.loads(child("hnsw_build.py", engine, out / "base.npy", path, ext, M, EF_CONSTRUCTION, seed))
+            kind = "vec_graph" if engine in exts else engine
+            r = json.loads(child("hnsw_build.py", kind, out / "base.npy", path, exts.get(engine, "-"), M,
+                                 EF_CONSTRUCTION, seed))
             best = res["build"].setdefault(engine, r)
             best["seconds"] = min(best["seconds"], r["seconds"])
             best["peak_kib"] = max(best["peak_kib"], r["peak_kib"])
@@ -77,9 +88,13 @@ def measure(extension, out, seed, filters, res):
     index.set_num_threads(1)
 
     print("querying ...", file=sys.stderr, flush=True)
-    runners = {"vec_graph (SQL)": lambda ef: hq.vec_graph_knn(vg, queries, ef, repeat=1),
-               "hnswlib (one call per query)": lambda ef: hq.hnswlib_knn(index, queries, ef, repeat=1),
-               "hnswlib (one call per batch)": lambda ef: hq.hnswlib_knn(index, queries, ef, repeat=1, batch=True)}
+    runners = {VG: lambda ef: hq.vec_graph_knn(vg, queries, ef, repeat=1),
+               PER_QUERY: lambda ef: hq.hnswlib_knn(index, queries, ef, repeat=1),
+               BATCH: lambda ef: hq.hnswlib_knn(index, queries, ef, repeat=1, batch=True)}
+    if baseline:
+        old = hq.connect(str(paths["vec_graph 0.1.0"]), baseline)
+        hq.vec_graph_knn(old, queries, repeat=1)  # 0.1.0 reads the whole index at its first query
+        runners[BASELINE] = lambda ef: hq.vec_graph_knn(old, queries, ef, repeat=1)
     for name in runners:
         res["curve"][name] = []
     # At each ef the engines take turns, PASSES times, and each keeps its fastest pass.
@@ -119,10 +134,13 @@ def measure(extension, out, seed, filters, res):
             row["hnswlib filter, ef 64"] = {"error": str(e)}
         res["filtered"].append(row)
     vg.close()
+    if baseline:
+        old.close()
+        del paths["vec_graph 0.1.0"]  # the everyday operations are this version's and its peers'
     return paths
 
 
-def run(extension, n, n_queries, seed, plot_path, fashion, large):
+def run(extension, n, n_queries, seed, plot_path, fashion, large, baseline):
     """Measures each data set in turn and prints its tables as soon as they are measured (a failure
     later loses nothing printed); build/bench/hnsw/results.json grows the same way."""
     OUT.mkdir(parents=True, exist_ok=True)
@@ -137,7 +155,7 @@ def run(extension, n, n_queries, seed, plot_path, fashion, large):
     # starts from its parent's peak at the fork.
     child("hnsw_data.py", OUT, n, n_queries, DIMS, seed)
     res = {"versions": versions}
-    paths = measure(extension, OUT, seed, FILTERS, res)
+    paths = measure(extension, OUT, seed, FILTERS, res, baseline)
     keep("synthetic", res)
     report(res, "clustered float32 (a seeded mixture of 100 Gaussians)")
     import hnsw_plot  # matplotlib only now, after the measurements
@@ -153,7 +171,7 @@ def run(extension, n, n_queries, seed, plot_path, fashion, large):
         fm_out.mkdir(exist_ok=True)
         hnsw_fashion.prepare(fm_out)
         fm = {"versions": versions}
-        measure(extension, fm_out, seed, [], fm)
+        measure(extension, fm_out, seed, [], fm, baseline)
         keep("fashion-mnist", fm)
         report(fm, "Fashion-MNIST (Debian's dataset-fashion-mnist: 60,000 training images as the index, "
                "its 10,000 test images as queries, squared L2 on raw pixels)")
@@ -169,8 +187,11 @@ def run(extension, n, n_queries, seed, plot_path, fashion, large):
 
 def ratios(data, res):
     """Wall-clock ratios vec_graph / peer (time per build, time per query at equal recall), for bench_json."""
-    b, (vg_curve, per_query, _) = res["build"], (res["curve"][k] for k in res["curve"])
+    b, vg_curve, per_query = res["build"], res["curve"][VG], res["curve"][PER_QUERY]
     out = [bench_json.ratio_entry(f"hnsw {data}: build vs hnswlib", b["vec_graph"]["seconds"], b["hnswlib"]["seconds"], "hnswlib")]
+    if "vec_graph 0.1.0" in b:
+        out.append(bench_json.ratio_entry(f"hnsw {data}: build vs vec_graph 0.1.0", b["vec_graph"]["seconds"],
+                                          b["vec_graph 0.1.0"]["seconds"], "vec_graph 0.1.0"))
     for target in (0.95, 0.99):
         v, h = hq.at_recall(vg_curve, target), hq.at_recall(per_query, target)
         if v and h:
@@ -186,7 +207,7 @@ def fmt_ratio(a, b):
 
 
 def report(res, data):
-    vg_curve, per_query, batch = (res["curve"][k] for k in res["curve"])
+    vg_curve, per_query, batch = res["curve"][VG], res["curve"][PER_QUERY], res["curve"][BATCH]
     print(f"\nhnsw_index vs peers: {res['n']:,} x {res['dims']} {data} (seed {res['seed']}), "
           f"{res['queries']:,} queries, k=10, M={res['m']}, ef_construction={res['ef_construction']}, one thread; "
           f"SQLite {res['sqlite']}, kernel {res['kernel']}; "
@@ -195,8 +216,7 @@ def report(res, data):
     raw = res["raw_vector_bytes"]
     print("| build | seconds | vs hnswlib | file MB | file vs raw vectors | peak RSS MB (added by the build) |")
     print("|---|---|---|---|---|---|")
-    for engine in ("vec_graph", "hnswlib", "sqlite-vec"):
-        r = b[engine]
+    for engine, r in b.items():
         added = (r["peak_kib"] - r["peak_before_kib"]) / 1024
         print(f"| {engine} | {r['seconds']:.1f} | {fmt_ratio(r['seconds'], b['hnswlib']['seconds'])} | "
               f"{r['file_bytes'] / 1e6:.1f} | {r['file_bytes'] / raw:.2f}x | {r['peak_kib'] / 1024:.0f} ({added:.0f}) |")
@@ -219,6 +239,8 @@ def report(res, data):
         print(f"| {target} | {v or 0:,.0f} | {h or 0:,.0f} | {hb or 0:,.0f} | {fmt_ratio(v, h)} | {fmt_ratio(v, hb)} | "
               f"{fmt_ratio(v, sv['qps'])} |")
     print(f"\nsqlite-vec vec0 (brute force, {sv['queries']} queries): {sv['qps']:,.1f} QPS, recall {sv['recall']:.3f}\n")
+    if BASELINE in res["curve"]:
+        report_baseline(res)
     if not res["filtered"]:
         return
     print("| filter | allowed ids | vec_graph rowid IN recall | QPS | vec_graph allowed BLOB recall | QPS | "
@@ -232,6 +254,24 @@ def report(res, data):
         print("| " + " | ".join(cells) + " |")
 
 
+def report_baseline(res):
+    """This version against 0.1.0, each as a ratio to hnswlib of the same run (build time, QPS)."""
+    b, old = res["build"], res["curve"][BASELINE]
+    print("| against hnswlib, same run | vec_graph | vec_graph 0.1.0 | change |")
+    print("|---|---|---|---|")
+    now, then = b["vec_graph"]["seconds"] / b["hnswlib"]["seconds"], b["vec_graph 0.1.0"]["seconds"] / b["hnswlib"]["seconds"]
+    print(f"| build time | {now:.2f}x | {then:.2f}x | {now / then - 1:+.0%} |")
+    for target in (0.95, 0.99):
+        h, v, o = (hq.at_recall(res["curve"][k], target) for k in (PER_QUERY, VG, BASELINE))
+        if h and v and o:
+            print(f"| QPS at recall {target} | {v / h:.2f}x | {o / h:.2f}x | {v / o - 1:+.0%} |")
+    print("\n| ef_search | vec_graph 0.1.0 recall | QPS | vs hnswlib per query |")
+    print("|---|---|---|---|")
+    for o, h in zip(old, res["curve"][PER_QUERY]):
+        print(f"| {o['ef']} | {o['recall']:.3f} | {o['qps']:,.0f} | {fmt_ratio(o['qps'], h['qps'])} |")
+    print()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("extension")
@@ -241,9 +281,10 @@ def main():
                     "build/bench/hnsw/recall_qps_small.png)")
     ap.add_argument("--no-fashion", action="store_true", help="skip the Fashion-MNIST run")
     ap.add_argument("--large", action="store_true", help="also 1,000,000 x 128 (first query, a 64 MB budget)")
+    ap.add_argument("--baseline", help="vec_graph 0.1.0's extension, built and queried beside this one")
     a = ap.parse_args()
     plot = a.plot or (str(OUT / "recall_qps_small.png") if a.small else "bench/hnsw_recall_qps.png")
-    run(a.extension, 20_000 if a.small else 100_000, 1_000, a.seed, plot, not a.no_fashion, a.large)
+    run(a.extension, 20_000 if a.small else 100_000, 1_000, a.seed, plot, not a.no_fashion, a.large, a.baseline)
 
 
 if __name__ == "__main__":

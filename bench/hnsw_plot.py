@@ -14,7 +14,7 @@ PERFECT = 0.99995
 
 def plot(res, path):
     fig, ax = plt.subplots(figsize=(8, 5.5), dpi=120)
-    for (name, curve), style in zip(res["curve"].items(), ("o-", "s--", "^:")):
+    for (name, curve), style in zip(res["curve"].items(), ("o-", "s--", "^:", "d-.")):
         recall = [min(p["recall"], PERFECT) for p in curve]
         ax.plot(recall, [p["qps"] for p in curve], style, label=name)
         if name.startswith("vec_graph"):
