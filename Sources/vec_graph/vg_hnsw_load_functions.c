@@ -139,16 +139,15 @@ static int attach(vg_hnsw_vtab *vt, const vg_hnsw_state *st) {
     return SQLITE_OK;
 }
 
-/* The data versions now, or 0 when they cannot vouch for the tables: before 3.26.0 (no
+/* The data versions now; not valid where they cannot vouch for the tables: before 3.26.0 (no
  * SQLITE_FCNTL_DATA_VERSION), in this connection's write transaction, and in any explicit transaction,
  * whose uncommitted changes (to the shadow tables' schema, say) move no data version. */
-static int seen_now(vg_hnsw_vtab *vt, vg_hnsw_seen *now) {
+static void seen_now(vg_hnsw_vtab *vt, vg_hnsw_seen *now) {
     memset(now, 0, sizeof *now);
-    if (VG_RUNNING_SQLITE() < 3026000 || vt->in_txn || !sqlite3_get_autocommit(vt->db)) return 0;
-    if (sqlite3_file_control(vt->db, vt->schema, SQLITE_FCNTL_DATA_VERSION, &now->own) != SQLITE_OK) return 0;
+    if (VG_RUNNING_SQLITE() < 3026000 || vt->in_txn || !sqlite3_get_autocommit(vt->db)) return;
+    if (sqlite3_file_control(vt->db, vt->schema, SQLITE_FCNTL_DATA_VERSION, &now->own) != SQLITE_OK) return;
     now->temp_open = sqlite3_file_control(vt->db, "temp", SQLITE_FCNTL_DATA_VERSION, &now->temp) == SQLITE_OK;
     now->valid = 1;
-    return 1;
 }
 
 static int same_seen(const vg_hnsw_seen *a, const vg_hnsw_seen *b) {

@@ -99,7 +99,7 @@ typedef struct vg_hnsw_vtab {
     int rollback_pending; /* SQLite rolled the transaction back while busy: the view ends it on leaving */
     int unsaved;          /* savepoint n + 1 whose flush failed: its ROLLBACK TO keeps the view (below) */
     int64_t checked_schema; /* the schema versions (its database's, temp's) the shadow tables were checked at */
-    vg_hnsw_seen seen;      /* what the last refresh outside a write transaction saw (below) */
+    vg_hnsw_seen seen;      /* what the last refresh outside a write transaction saw (vg_hnsw_seen) */
     vg_hnsw_layout layout;
     int load_rc;                      /* the SQLite code of the last node read that failed */
     char load_error[VG_HNSW_ERR_LEN + 64]; /* and why */

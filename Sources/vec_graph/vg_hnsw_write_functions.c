@@ -40,7 +40,7 @@ int vg_hnsw_write_begin(vg_hnsw_vtab *vt) {
     if (!vt->in_txn) {
         vg_hnsw_view_txn_begin(vt->view);
         vt->in_txn = 1;
-        vt->seen.valid = 0; /* the view and vt->state are the transaction's now, and a rollback moves no data version */
+        vt->seen.valid = 0; /* the view and vt->state are the transaction's now, not what was seen before it */
     }
     if (vt->bumped) return SQLITE_OK;
     sqlite3_stmt *s;
